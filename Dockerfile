@@ -1,0 +1,13 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+    VAR_DIR=/app/var STATIC_ROOT=/app/staticfiles MEDIA_ROOT=/app/var/media
+WORKDIR /app
+RUN useradd --create-home --uid 1000 congress
+COPY . .
+RUN pip install -c constraints.txt -e . \
+ && DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+ && mkdir -p /app/var && chown -R congress /app/var
+USER congress
+EXPOSE 8000
+CMD ["gunicorn", "congress.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

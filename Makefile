@@ -1,0 +1,43 @@
+# Two commands for a fresh machine (Python 3.11, git, make):
+#   make run   install, migrate, load the demo county, print the logins, run web + worker + beat
+#   make test  install and run the whole test suite
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install setup demo check-deploy clean bench
+
+run: setup
+	@echo ""
+	@echo "==> 乡镇人大主席团工作平台: http://$(HOST):$(PORT)/  (门户 /portal/ · 后台 /admin/ · 健康检查 /healthz)"
+	@echo "==> Ctrl-C 停止。Web、Celery worker 与 beat 一起运行。"
+	WEB_HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho start -f Procfile
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "需要 Python 3.11,当前为 " + sys.version'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+setup: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py load_demo
+
+demo: install
+	$(BIN)/python manage.py load_demo
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -1,0 +1,364 @@
+"""The organisation core: county → township → village → electoral district, departments that
+handle suggestions, congress terms, user accounts with roles, and the in-app inbox."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from rules.contrib.models import RulesModel, RulesModelBase, RulesModelMixin
+from simple_history.models import HistoricalRecords
+
+from . import permissions as p
+from .roles import TOWNSHIP_ROLES, Role
+from .validators import cn_number, mobile_validator
+
+
+class County(RulesModel):
+    name = models.CharField("名称", max_length=50, unique=True)
+    slug = models.SlugField("网址代码", max_length=50, unique=True)
+    congress_name = models.CharField(
+        "县人大常委会名称", max_length=80, blank=True, help_text="例如:某某县人大常委会"
+    )
+    history = HistoricalRecords()
+
+    COUNTY_FIELD = "pk"
+
+    class Meta:
+        verbose_name = "县(市、区)"
+        verbose_name_plural = "县(市、区)"
+        ordering = ["name"]
+        rules_permissions = {
+            "view": p.is_authenticated,
+            "add": p.is_superuser,
+            "change": p.is_superuser,
+            "delete": p.is_superuser,
+        }
+
+    def __str__(self):
+        return self.name
+
+
+class Township(RulesModel):
+    class Kind(models.TextChoices):
+        TOWN = "town", "镇"
+        TOWNSHIP = "township", "乡"
+        SUBDISTRICT = "subdistrict", "街道"
+
+    county = models.ForeignKey(
+        County, verbose_name="所属县", on_delete=models.PROTECT, related_name="townships"
+    )
+    name = models.CharField("名称", max_length=50)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.TOWN)
+    slug = models.SlugField(
+        "网址代码", max_length=50, unique=True, help_text="公开页面网址中使用的英文或拼音代码"
+    )
+    address = models.CharField("人大办地址", max_length=200, blank=True)
+    office_phone = models.CharField("人大办公开电话", max_length=30, blank=True)
+    intro = models.TextField("简介", blank=True)
+    history = HistoricalRecords()
+
+    TOWNSHIP_FIELD = "pk"
+    COUNTY_FIELD = "county"
+
+    class Meta:
+        verbose_name = "乡镇(街道)"
+        verbose_name_plural = "乡镇(街道)"
+        ordering = ["county", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "name"], name="township_unique_name_in_county")
+        ]
+        rules_permissions = {
+            "view": p.is_superuser
+            | (p.is_county_viewer & p.in_user_county)
+            | (p.is_authenticated & p.in_user_township),
+            "add": p.is_superuser,
+            "change": p.is_superuser | (p.is_presidium_leader & p.in_user_township),
+            "delete": p.is_superuser,
+        }
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("public:township", kwargs={"slug": self.slug})
+
+    @property
+    def congress_title(self) -> str:
+        return f"{self.name}人民代表大会"
+
+
+class TownshipScopedModel(RulesModel):
+    """Base for records that belong to one township and follow its tenancy rules."""
+
+    TOWNSHIP_FIELD = "township"
+    # Subclasses get these rules unless their Meta names its own ``rules_permissions``.
+    DEFAULT_RULES = p.TOWNSHIP_RECORD_RULES
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def preprocess_rules_permissions(cls, perms):
+        if not perms and not cls._meta.abstract:
+            perms.update(cls.DEFAULT_RULES)
+
+
+class Village(TownshipScopedModel):
+    class Kind(models.TextChoices):
+        VILLAGE = "village", "村"
+        COMMUNITY = "community", "社区"
+
+    township = models.ForeignKey(
+        Township, verbose_name="乡镇", on_delete=models.PROTECT, related_name="villages"
+    )
+    name = models.CharField("名称", max_length=50)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.VILLAGE)
+    history = HistoricalRecords()
+
+    class Meta(TownshipScopedModel.Meta):
+        verbose_name = "村(社区)"
+        verbose_name_plural = "村(社区)"
+        ordering = ["township", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "name"], name="village_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ElectoralDistrict(TownshipScopedModel):
+    township = models.ForeignKey(
+        Township, verbose_name="乡镇", on_delete=models.PROTECT, related_name="districts"
+    )
+    number = models.PositiveSmallIntegerField("选区编号")
+    name = models.CharField("选区名称", max_length=80)
+    villages = models.ManyToManyField(
+        Village, verbose_name="包含村(社区)", blank=True, related_name="districts"
+    )
+    history = HistoricalRecords(m2m_fields=[villages])
+
+    class Meta(TownshipScopedModel.Meta):
+        verbose_name = "选区"
+        verbose_name_plural = "选区"
+        ordering = ["township", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "number"], name="district_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="district_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"第{self.number}选区({self.name})"
+
+
+class Department(RulesModel):
+    """承办单位: an office of the township government, a station (站所), or a county department.
+
+    County departments (县直部门) belong to the county and have no township; every township of
+    the county may dispatch to them.
+    """
+
+    class Kind(models.TextChoices):
+        TOWN_OFFICE = "town_office", "镇(乡)政府内设机构"
+        TOWN_STATION = "town_station", "站所"
+        COUNTY = "county", "县直部门"
+        OTHER = "other", "其他单位"
+
+    county = models.ForeignKey(
+        County, verbose_name="所属县", on_delete=models.PROTECT, related_name="departments"
+    )
+    township = models.ForeignKey(
+        Township,
+        verbose_name="所属乡镇",
+        on_delete=models.PROTECT,
+        related_name="departments",
+        null=True,
+        blank=True,
+        help_text="县直部门留空",
+    )
+    name = models.CharField("单位名称", max_length=80)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    contact_person = models.CharField("联系人", max_length=30, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    is_active = models.BooleanField("在用", default=True)
+    history = HistoricalRecords()
+
+    TOWNSHIP_FIELD = "township"
+    COUNTY_FIELD = "county"
+
+    class Meta:
+        verbose_name = "承办单位"
+        verbose_name_plural = "承办单位"
+        ordering = ["township", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["township", "name"],
+                condition=Q(township__isnull=False),
+                name="department_unique_name_in_township",
+            ),
+            models.UniqueConstraint(
+                fields=["county", "name"],
+                condition=Q(township__isnull=True),
+                name="department_unique_name_in_county",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="county") & Q(township__isnull=True))
+                | (~Q(kind="county") & Q(township__isnull=False)),
+                name="department_county_kind_has_no_township",
+            ),
+        ]
+        rules_permissions = {
+            "view": p.is_superuser
+            | (p.is_county_viewer & p.in_user_county)
+            | ((p.is_township_member | p.is_handler) & p.is_county_wide_or_in_user_township),
+            "add": p.is_superuser | p.is_presidium_staff,
+            "change": p.is_superuser | (p.is_presidium_staff & p.in_user_township),
+            "delete": p.is_superuser | (p.is_presidium_staff & p.in_user_township),
+        }
+
+    def __str__(self):
+        return self.name
+
+
+class Term(TownshipScopedModel):
+    """届: a township congress term (five years), e.g. 第六届."""
+
+    township = models.ForeignKey(
+        Township, verbose_name="乡镇", on_delete=models.PROTECT, related_name="terms"
+    )
+    number = models.PositiveSmallIntegerField("届次")
+    start_date = models.DateField("起始日期")
+    end_date = models.DateField("届满日期", null=True, blank=True)
+    is_current = models.BooleanField("本届", default=False)
+    history = HistoricalRecords()
+
+    class Meta(TownshipScopedModel.Meta):
+        verbose_name = "届次"
+        verbose_name_plural = "届次"
+        ordering = ["township", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "number"], name="term_unique_number"),
+            models.UniqueConstraint(
+                fields=["township"], condition=Q(is_current=True), name="term_one_current"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="term_number_positive"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
+                name="term_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"第{cn_number(self.number)}届"
+
+
+class PlatformUserManager(UserManager):
+    def get_by_natural_key(self, username):
+        return self.get(username__iexact=username)
+
+
+class User(RulesModelMixin, AbstractUser, metaclass=RulesModelBase):
+    """A person who logs in. Role and township decide everything they may see and do."""
+
+    name = models.CharField("姓名", max_length=30, blank=True)
+    role = models.CharField("角色", max_length=20, choices=Role.choices, blank=True)
+    county = models.ForeignKey(
+        County, verbose_name="所属县", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="users",
+    )
+    township = models.ForeignKey(
+        Township, verbose_name="所属乡镇", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="users",
+    )
+    department = models.ForeignKey(
+        Department, verbose_name="所属承办单位", on_delete=models.PROTECT, null=True,
+        blank=True, related_name="users",
+    )
+    phone = models.CharField("手机号码", max_length=11, blank=True, validators=[mobile_validator])
+    title = models.CharField("职务", max_length=50, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = PlatformUserManager()
+
+    TOWNSHIP_FIELD = "township"
+    COUNTY_FIELD = "county"
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_superuser=True) | Q(county__isnull=False),
+                name="user_has_county",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=[r.value for r in TOWNSHIP_ROLES])
+                | Q(township__isnull=False),
+                name="user_township_role_has_township",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.HANDLER) | Q(department__isnull=False),
+                name="user_handler_has_department",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.COUNTY_VIEWER) | Q(township__isnull=True),
+                name="user_county_viewer_has_no_township",
+            ),
+        ]
+        rules_permissions = {
+            "view": p.OFFICE_RECORD_RULES["view"],
+            "add": p.is_superuser | p.is_presidium_staff,
+            "change": p.is_superuser | (p.is_presidium_staff & p.in_user_township),
+            "delete": p.is_superuser | (p.is_presidium_staff & p.in_user_township),
+        }
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.username
+
+    def get_full_name(self):
+        return self.display_name
+
+    def get_short_name(self):
+        return self.display_name
+
+    @property
+    def is_county_viewer(self) -> bool:
+        return self.role == Role.COUNTY_VIEWER
+
+    @property
+    def is_presidium_staff(self) -> bool:
+        return p.is_presidium_staff(self)
+
+
+class Notification(models.Model):
+    """One message in a user's in-app inbox (站内消息). E-mail and SMS copies are sent after
+    commit by :mod:`congress.notifications`."""
+
+    recipient = models.ForeignKey(
+        User, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+    sms_requested = models.BooleanField("需发短信", default=False)
+    texted_at = models.DateTimeField("短信发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "站内消息"
+        verbose_name_plural = "站内消息"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -1,0 +1,38 @@
+"""The tiles on the portal home page. Each feature app adds entries for the roles that use it,
+so the home page never links to something a user may not open."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str
+    url_name: str
+    icon: str
+    allowed: object  # a predicate taking the user
+
+    def url(self) -> str | None:
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return None
+
+
+_ENTRIES: list[MenuEntry] = []
+
+
+def register(label: str, url_name: str, icon: str, allowed) -> None:
+    if any(e.url_name == url_name for e in _ENTRIES):
+        return
+    _ENTRIES.append(MenuEntry(label, url_name, icon, allowed))
+
+
+def portal_menu_for(user) -> list[dict]:
+    menu = []
+    for entry in _ENTRIES:
+        url = entry.url()
+        if url and entry.allowed(user):
+            menu.append({"label": entry.label, "url": url, "icon": entry.icon})
+    return menu

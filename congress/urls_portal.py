@@ -1,0 +1,15 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from congress.views import portal
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", portal.home, name="home"),
+    path("login/", portal.PortalLoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", portal.PortalPasswordChangeView.as_view(), name="password_change"),
+    path("notifications/", portal.notifications, name="notifications"),
+    path("notifications/read/", portal.notifications_read, name="notifications_read"),
+]

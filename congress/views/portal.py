@@ -1,0 +1,60 @@
+"""The mobile portal shell: login, home, inbox, password."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
+
+from congress.forms import PortalLoginForm, PortalPasswordChangeForm
+from congress.models import Notification
+from congress.notifications import notification_mark_read
+from congress.portal_menu import portal_menu_for
+
+
+class PortalLoginView(auth_views.LoginView):
+    template_name = "portal/login.html"
+    authentication_form = PortalLoginForm
+    redirect_authenticated_user = True
+
+
+class PortalPasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "portal/password_change.html"
+    form_class = PortalPasswordChangeForm
+    success_url = reverse_lazy("portal:home")
+
+    def form_valid(self, form):
+        messages.success(self.request, "密码已修改。")
+        return super().form_valid(form)
+
+
+@login_required
+def home(request):
+    latest = Notification.objects.filter(recipient=request.user)[:5]
+    return render(
+        request,
+        "portal/home.html",
+        {"menu": portal_menu_for(request.user), "latest_notifications": latest},
+    )
+
+
+@login_required
+def notifications(request):
+    qs = Notification.objects.filter(recipient=request.user)
+    if request.GET.get("unread"):
+        qs = qs.filter(read_at__isnull=True)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "portal/notifications.html", {"page": page, "only_unread": bool(request.GET.get("unread"))})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    ids = request.POST.getlist("id") or None
+    notification_mark_read(actor=request.user, notification_ids=ids)
+    target = request.POST.get("next") or ""
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("portal:notifications")
