@@ -94,3 +94,56 @@ def staff_of(township, role=Role.STAFF, **kwargs) -> User:
 
 def county_viewer_of(county, **kwargs) -> User:
     return UserFactory(township=None, county=county, role=Role.COUNTY_VIEWER, **kwargs)
+
+
+# --- deputies and stations (shared by several apps' tests) -----------------------------------
+from deputies.models import Deputy, DeputyGroup, Gender, Level, Mandate  # noqa: E402
+from liaison_stations.models import Station  # noqa: E402
+
+
+class DeputyGroupFactory(DjangoModelFactory):
+    class Meta:
+        model = DeputyGroup
+
+    township = factory.SubFactory(TownshipFactory)
+    term = factory.LazyAttribute(
+        lambda o: Term.objects.filter(township=o.township, is_current=True).first()
+        or TermFactory(township=o.township)
+    )
+    name = factory.Sequence(lambda n: f"第{n + 1}代表小组")
+
+
+class DeputyFactory(DjangoModelFactory):
+    class Meta:
+        model = Deputy
+
+    township = factory.SubFactory(TownshipFactory)
+    name = factory.Faker("name")
+    gender = Gender.MALE
+    phone = factory.Faker("phone_number")
+
+
+class MandateFactory(DjangoModelFactory):
+    class Meta:
+        model = Mandate
+
+    deputy = factory.SubFactory(DeputyFactory)
+    level = Level.TOWN
+    term_number = 6
+
+
+class StationFactory(DjangoModelFactory):
+    class Meta:
+        model = Station
+
+    township = factory.SubFactory(TownshipFactory)
+    kind = Station.Kind.HOME
+    name = factory.Sequence(lambda n: f"第{n + 1}代表之家")
+
+
+def deputy_with_account(township, **kwargs) -> Deputy:
+    """A town-level deputy of the current term who can log in to the portal."""
+    user = UserFactory(township=township, county=township.county, role=Role.DEPUTY)
+    deputy = DeputyFactory(township=township, user=user, name=user.name, **kwargs)
+    MandateFactory(deputy=deputy)
+    return deputy
