@@ -34,6 +34,40 @@ class ScopedFormFieldsMixin:
         return self._scope_field(formfield, db_field, request)
 
 
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A sidebar filter on a related model that lists only rows the user may read."""
+
+    def field_choices(self, field, request, model_admin):
+        related = field.related_model
+        if not _is_scoped(related):
+            return super().field_choices(field, request, model_admin)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        qs = scope_to_user(related._default_manager.all(), request.user)
+        if ordering:
+            qs = qs.order_by(*ordering)
+        return [(obj.pk, str(obj)) for obj in qs]
+
+
+def _scoped_list_filter(model, list_filter, user):
+    """Use scoped choices for related filters; drop the township filter for a user who can
+    only ever see one township."""
+    result = []
+    for item in list_filter:
+        if isinstance(item, str) and "__" not in item:
+            try:
+                field = model._meta.get_field(item)
+            except Exception:
+                result.append(item)
+                continue
+            if field.is_relation and _is_scoped(field.related_model):
+                if item == "township" and user.township_id and not user.is_superuser:
+                    continue
+                result.append((item, ScopedRelatedFieldListFilter))
+                continue
+        result.append(item)
+    return result
+
+
 class TownshipScopedAdmin(
     ObjectPermissionsModelAdminMixin, ScopedFormFieldsMixin, SimpleHistoryAdmin
 ):
@@ -53,6 +87,9 @@ class TownshipScopedAdmin(
 
     def get_queryset(self, request):
         return scope_to_user(super().get_queryset(request), request.user)
+
+    def get_list_filter(self, request):
+        return _scoped_list_filter(self.model, super().get_list_filter(request), request.user)
 
 
 class TownshipScopedInline(ScopedFormFieldsMixin, admin.TabularInline):

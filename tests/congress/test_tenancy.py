@@ -145,3 +145,12 @@ def test_staff_cannot_make_a_county_viewer_or_superuser(client, world):
     roles = [value for value, _ in response.context["adminform"].form.fields["role"].choices]
     assert "county_viewer" not in roles and "chair" not in roles
     assert "is_superuser" not in response.context["adminform"].form.fields
+
+
+def test_admin_filters_offer_only_own_township_choices(client, world):
+    client.force_login(world.staff_a)
+    html = client.get(admin_url("electoraldistrict", "changelist")).content.decode()
+    assert world.b.name not in html
+    client.force_login(world.viewer)
+    html = client.get(admin_url("electoraldistrict", "changelist")).content.decode()
+    assert world.a.name in html and world.b.name in html
