@@ -17,7 +17,7 @@ def ensure_filesystem_broker_folders(conf) -> None:
     if not str(conf.broker_url).startswith("filesystem"):
         return
     options = conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
 
