@@ -20,9 +20,12 @@ CHROMIUM_ARGS = [
 @contextmanager
 def phone_page(width: int = 360, height: int = 740):
     """A page in a 360 px wide phone viewport."""
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # synchronous all the same. Allowed only for the duration of the browser session.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(
@@ -35,6 +38,10 @@ def phone_page(width: int = 360, height: int = 740):
         finally:
             context.close()
             browser.close()
+            if previous is None:
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            else:
+                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def no_horizontal_overflow(page) -> bool:

@@ -1,7 +1,5 @@
 """The portal and public shells as a phone user sees them, in headless Chromium."""
 
-import os
-
 import pytest
 
 from congress.notifications import notification_send
@@ -10,7 +8,6 @@ from tests.browser import no_horizontal_overflow, phone_page
 from tests.factories import TownshipFactory, staff_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def test_deputy_logs_in_on_a_phone_and_sees_the_inbox(live_server, tmp_path):
