@@ -154,3 +154,37 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+from .models import CalendarOverride  # noqa: E402
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    """Staff enter a later year's official schedule here; rows win over the chinesecalendar
+    package (see congress/workdays.py)."""
+
+    list_display = ["date", "is_workday", "name"]
+    list_filter = ["is_workday"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+    def has_module_permission(self, request):
+        return request.user.has_perm("congress.use_admin")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("congress.use_admin")
+
+    def _may_edit(self, request):
+        from . import permissions as p
+
+        return p.is_superuser(request.user) or p.is_presidium_staff(request.user)
+
+    def has_add_permission(self, request):
+        return self._may_edit(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_edit(request)

@@ -292,7 +292,7 @@ class User(RulesModelMixin, AbstractUser, metaclass=RulesModelBase):
                 name="user_has_county",
             ),
             models.CheckConstraint(
-                condition=~Q(role__in=[r.value for r in TOWNSHIP_ROLES])
+                condition=~Q(role__in=sorted(r.value for r in TOWNSHIP_ROLES))
                 | Q(township__isnull=False),
                 name="user_township_role_has_township",
             ),
@@ -362,3 +362,26 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class CalendarOverride(models.Model):
+    """One day of the official holiday schedule (国务院办公厅关于放假安排的通知) entered by staff.
+
+    Rows win over the chinesecalendar package: ``is_workday=False`` marks a statutory holiday,
+    ``is_workday=True`` a make-up workday (调休上班, often a Saturday or Sunday). A year with at
+    least one row counts as known; see :mod:`congress.workdays`.
+    """
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField(
+        "是否上班", default=False, help_text="勾选:调休上班日;不勾选:法定节假日(放假)"
+    )
+    name = models.CharField("说明", max_length=50, blank=True, help_text="例如:春节、国庆节调休")
+
+    class Meta:
+        verbose_name = "节假日安排"
+        verbose_name_plural = "节假日安排(工作日历)"
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.date} {'上班' if self.is_workday else '放假'} {self.name}".strip()
