@@ -1,0 +1,79 @@
+from django import forms
+
+from .models import Attendance, Choice, Vote
+
+CHOICE_FIELD_KW = {
+    "label": "您的表决意见",
+    "choices": Choice.choices,
+    "widget": forms.RadioSelect,
+    "error_messages": {"required": "请选择赞成、反对或弃权。", "invalid_choice": "请选择赞成、反对或弃权。"},
+}
+
+
+class BallotForm(forms.Form):
+    choice = forms.ChoiceField(**CHOICE_FIELD_KW)
+
+
+class CheckinForm(forms.Form):
+    c = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class AttendanceForm(forms.Form):
+    deputy = forms.ModelChoiceField(
+        label="代表", queryset=None, error_messages={"required": "请选择代表。", "invalid_choice": "该代表不在本届代表名单中。"}
+    )
+    status = forms.ChoiceField(label="出席情况", choices=Attendance.Status.choices)
+    leave_reason = forms.CharField(label="请假事由", required=False, max_length=200)
+
+    def __init__(self, *args, roster=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deputy"].queryset = roster
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Attendance.Status.LEAVE and not (cleaned.get("leave_reason") or "").strip():
+            self.add_error("leave_reason", "请假必须填写请假事由。")
+        return cleaned
+
+
+class PaperCountForm(forms.Form):
+    yes = forms.IntegerField(label="赞成票", min_value=0, error_messages={"required": "请填写赞成票数。", "min_value": "票数不能为负数。"})
+    no = forms.IntegerField(label="反对票", min_value=0, error_messages={"required": "请填写反对票数。", "min_value": "票数不能为负数。"})
+    abstain = forms.IntegerField(label="弃权票", min_value=0, error_messages={"required": "请填写弃权票数。", "min_value": "票数不能为负数。"})
+
+
+class LivelihoodBallotForm(forms.Form):
+    """One 赞成/反对/弃权 choice per candidate project."""
+
+    def __init__(self, *args, projects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.projects = list(projects)
+        for project in self.projects:
+            self.fields[f"p{project.pk}"] = forms.ChoiceField(
+                **{**CHOICE_FIELD_KW, "label": f"{project.entry_order}. {project.title}(预算{project.budget}万元)"}
+            )
+
+    def choices(self) -> dict[int, str]:
+        return {p.pk: self.cleaned_data[f"p{p.pk}"] for p in self.projects}
+
+
+class LivelihoodOpenForm(forms.Form):
+    ballot_kind = forms.ChoiceField(label="表决方式", choices=Vote.BallotKind.choices, initial=Vote.BallotKind.SECRET)
+    method = forms.ChoiceField(label="投票形式", choices=Vote.Method.choices, initial=Vote.Method.ELECTRONIC)
+
+
+class SessionSuggestionForm(forms.Form):
+    deputies = forms.ModelMultipleChoiceField(
+        label="提出建议的代表(可多选,联名)", queryset=None, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请选择提出建议的代表。"},
+    )
+    kind = forms.ChoiceField(label="类别")
+    category = forms.ChoiceField(label="分类")
+    title = forms.CharField(label="标题", max_length=200)
+    content = forms.CharField(label="建议内容", widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, roster=None, kinds=(), categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deputies"].queryset = roster
+        self.fields["kind"].choices = kinds
+        self.fields["category"].choices = categories
