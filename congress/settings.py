@@ -164,6 +164,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic sweeps are added by the feature apps in their own settings fragments below.
 CELERY_BEAT_SCHEDULE: dict = {}
+# suggestions: due-soon / due-today / overdue reminders and escalation (exactly once per
+# suggestion, stage, cycle and kind; see suggestions/reminders.py).
+CELERY_BEAT_SCHEDULE["suggestions-reminder-sweep"] = {
+    "task": "suggestions.reminder_sweep",
+    "schedule": env.int("SUGGESTION_SWEEP_SECONDS", default=3600),
+}
 
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "congress.User"

@@ -1,0 +1,178 @@
+"""The reminder sweep (Celery beat runs :func:`suggestions.tasks.reminder_sweep` every hour).
+
+For every open suggestion whose current stage deadline (``due_date``) is near, today, or past,
+the party who must act is told: before the deadline (``due_soon``, within the township's
+``remind_before_workdays``), on the day (``due_today``), and when overdue (``overdue``) — and an
+overdue item is escalated (``escalated``) to the supervising leader and the presidium chair.
+
+Exactly once: each (suggestion, stage, cycle, kind) is claimed by inserting a
+:class:`~suggestions.models.Reminder` row under a unique constraint (``INSERT … ON CONFLICT DO
+NOTHING``) tagged with this sweep's token; only the reminders this sweep inserted are sent. The
+claim and the inbox rows commit together, so a sweep that dies mid-way leaves nothing claimed, and
+a second sweep (beat firing twice, a retried task) finds every row already claimed. E-mail/SMS
+copies go out after commit, each claimed again by :func:`congress.notifications.notification_deliver`.
+
+The number of queries does not depend on how many suggestions are open or due.
+"""
+
+import datetime
+import uuid
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from congress.models import Notification, User
+from congress.roles import PRESIDIUM_STAFF, Role
+from congress.workdays import WorkCalendar
+
+from .models import OPEN_STATES, DeadlineSettings, Reminder, State, Suggestion
+
+KIND_TITLES = {
+    Reminder.Kind.DUE_SOON: "即将到期",
+    Reminder.Kind.DUE_TODAY: "今日到期",
+    Reminder.Kind.OVERDUE: "已逾期",
+    Reminder.Kind.ESCALATED: "逾期督办",
+}
+STAGE_TODO = {
+    State.SUBMITTED: "请接单",
+    State.CLAIMED: "请完善后提交主席团",
+    State.PRESENTED: "请审核派单",
+    State.DISPATCHED: "请签收",
+    State.IN_PROGRESS: "请按期答复",
+    State.REPLIED: "请评价答复",
+    State.EVALUATED: "请销单",
+}
+BATCH = 2000
+
+
+def _candidates(today: datetime.date, horizon: datetime.date):
+    already_escalated = Reminder.objects.filter(
+        suggestion=OuterRef("pk"), stage=OuterRef("state"), cycle=OuterRef("due_version"),
+        kind=Reminder.Kind.ESCALATED,
+    )
+    return (
+        Suggestion.objects.filter(state__in=OPEN_STATES, due_date__isnull=False, due_date__lte=horizon)
+        .filter(Q(due_date__gte=today) | ~Exists(already_escalated))
+        .exclude(state=State.EVALUATED)
+    )
+
+
+@transaction.atomic
+def reminder_sweep(*, today: datetime.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    token = uuid.uuid4().hex
+    township_settings = {s.township_id: s for s in DeadlineSettings.objects.all()}
+    default = DeadlineSettings()
+    before = {tid: s.remind_before_workdays for tid, s in township_settings.items()}
+    cal = WorkCalendar([today.year, today.year + 1])
+    horizons = {n: cal.add_workdays(today, n) for n in {default.remind_before_workdays, *before.values()}}
+    horizon = max(horizons.values())
+    candidates = _candidates(today, horizon)
+    rows = list(
+        candidates.values(
+            "id", "township_id", "state", "due_date", "due_version", "title", "lead_department_id",
+            "lead_deputy__user_id", "supervisor_id",
+        )
+    )
+    if not rows:
+        return {"claimed": 0, "notifications": 0}
+
+    # Who acts in each stage: fetched in a fixed number of queries for all candidates.
+    routed = defaultdict(set)
+    through = Suggestion.routed_deputies.through
+    for sid, uid in through.objects.filter(
+        suggestion__in=candidates.filter(state=State.SUBMITTED), deputy__user__isnull=False
+    ).values_list("suggestion_id", "deputy__user_id"):
+        routed[sid].add(uid)
+    township_ids = {r["township_id"] for r in rows}
+    staff = defaultdict(set)
+    chairs = defaultdict(set)
+    for uid, tid, role in User.objects.filter(
+        township_id__in=township_ids, role__in=PRESIDIUM_STAFF, is_active=True
+    ).values_list("pk", "township_id", "role"):
+        staff[tid].add(uid)
+        if role == Role.CHAIR:
+            chairs[tid].add(uid)
+    handlers = defaultdict(set)
+    department_ids = {r["lead_department_id"] for r in rows if r["lead_department_id"]}
+    for uid, did in User.objects.filter(
+        department_id__in=department_ids, role=Role.HANDLER, is_active=True
+    ).values_list("pk", "department_id"):
+        handlers[did].add(uid)
+
+    def actors(row) -> set:
+        state = row["state"]
+        if state == State.SUBMITTED:
+            return routed[row["id"]] or staff[row["township_id"]]
+        if state in (State.CLAIMED, State.REPLIED):
+            lead = row["lead_deputy__user_id"]
+            return {lead} if lead else staff[row["township_id"]]
+        if state in (State.DISPATCHED, State.IN_PROGRESS):
+            return handlers[row["lead_department_id"]] or staff[row["township_id"]]
+        return staff[row["township_id"]]
+
+    planned = []  # (row, kind, recipients)
+    for row in rows:
+        due = row["due_date"]
+        own_horizon = horizons[before.get(row["township_id"], default.remind_before_workdays)]
+        if due < today:
+            planned.append((row, Reminder.Kind.OVERDUE, actors(row)))
+            leaders = set(chairs[row["township_id"]])
+            if row["supervisor_id"]:
+                leaders.add(row["supervisor_id"])
+            planned.append((row, Reminder.Kind.ESCALATED, leaders))
+        elif due == today:
+            planned.append((row, Reminder.Kind.DUE_TODAY, actors(row)))
+        elif due <= own_horizon:
+            planned.append((row, Reminder.Kind.DUE_SOON, actors(row)))
+
+    Reminder.objects.bulk_create(
+        [
+            Reminder(suggestion_id=row["id"], stage=row["state"], cycle=row["due_version"], kind=kind,
+                     claim_token=token, recipients=len(recipients))
+            for row, kind, recipients in planned
+        ],
+        ignore_conflicts=True,
+        batch_size=BATCH,
+    )
+    claimed = set(Reminder.objects.filter(claim_token=token).values_list("suggestion_id", "kind"))
+
+    notifications = []
+    for row, kind, recipients in planned:
+        if (row["id"], kind) not in claimed:
+            continue
+        urgent = kind in (Reminder.Kind.OVERDUE, Reminder.Kind.ESCALATED)
+        title = f"【{KIND_TITLES[kind]}】{row['title']}"
+        body = (
+            f"{State(row['state']).label}环节期限:{row['due_date']:%Y年%m月%d日}。"
+            + ("该建议已逾期,请督促办理。" if kind == Reminder.Kind.ESCALATED else STAGE_TODO.get(row["state"], ""))
+        )
+        url = f"/portal/suggestions/{row['id']}/"
+        for uid in recipients:
+            notifications.append(
+                Notification(recipient_id=uid, title=title[:200], body=body, url=url, sms_requested=urgent)
+            )
+    if notifications:
+        contact = {
+            uid: (bool(email), bool(phone))
+            for uid, email, phone in User.objects.filter(
+                pk__in={n.recipient_id for n in notifications}
+            ).values_list("pk", "email", "phone")
+        }
+        created = Notification.objects.bulk_create(notifications, batch_size=BATCH)
+        to_deliver = [
+            n.pk for n in created
+            if n.pk and (contact[n.recipient_id][0] or (n.sms_requested and contact[n.recipient_id][1]))
+        ]
+        if to_deliver:
+            transaction.on_commit(lambda: _enqueue_delivery(to_deliver))
+    return {"claimed": len(claimed), "notifications": len(notifications)}
+
+
+def _enqueue_delivery(notification_ids):
+    from congress.tasks import deliver_notification
+
+    for pk in notification_ids:
+        deliver_notification.delay(pk)
