@@ -142,6 +142,7 @@ class LivelihoodProjectAdmin(TownshipScopedAdmin):
     list_filter = ["selected", "completion", "session__township", "session"]
     search_fields = ["title", "description"]
     autocomplete_fields = ["session", "department"]
+    raw_id_fields = ["source_suggestion"]
     readonly_fields = ["rank", "selected"]
     inlines = [ProjectProgressInline]
     actions = ["open_livelihood_voting", "finalize_livelihood_voting"]

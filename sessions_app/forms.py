@@ -67,13 +67,29 @@ class SessionSuggestionForm(forms.Form):
         label="提出建议的代表(可多选,联名)", queryset=None, widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "请选择提出建议的代表。"},
     )
-    kind = forms.ChoiceField(label="类别")
-    category = forms.ChoiceField(label="分类")
-    title = forms.CharField(label="标题", max_length=200)
-    content = forms.CharField(label="建议内容", widget=forms.Textarea(attrs={"rows": 5}))
+    kind = forms.ChoiceField(label="类型")
+    category = forms.ModelChoiceField(label="类别", queryset=None, required=False, empty_label="(不分类)")
+    title = forms.CharField(label="标题", max_length=100, error_messages={"required": "请填写标题。"})
+    content = forms.CharField(label="建议内容", widget=forms.Textarea(attrs={"rows": 5}), error_messages={"required": "请填写建议内容。"})
 
-    def __init__(self, *args, roster=None, kinds=(), categories=(), **kwargs):
+    def __init__(self, *args, roster=None, kinds=(), categories=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["deputies"].queryset = roster
         self.fields["kind"].choices = kinds
-        self.fields["category"].choices = categories
+        self.fields["category"].queryset = categories
+
+
+class ProjectFromSuggestionForm(forms.Form):
+    """Promote a suggestion to a 民生实事 candidate project."""
+
+    suggestion = forms.ModelChoiceField(label="来源建议", queryset=None, error_messages={"required": "请选择建议。"})
+    department = forms.ModelChoiceField(label="责任单位", queryset=None, error_messages={"required": "请选择责任单位。"})
+    budget = forms.DecimalField(
+        label="预算(万元)", min_value=0, max_digits=10, decimal_places=2,
+        error_messages={"required": "请填写预算。", "min_value": "预算不能为负数。"},
+    )
+
+    def __init__(self, *args, suggestions=None, departments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["suggestion"].queryset = suggestions
+        self.fields["department"].queryset = departments

@@ -353,6 +353,10 @@ class LivelihoodProject(TownshipScopedModel):
     source_note = models.CharField(
         "项目来源", max_length=100, blank=True, default="政府提出", help_text="例如:政府提出、代表建议"
     )
+    source_suggestion = models.ForeignKey(
+        "suggestions.Suggestion", verbose_name="来源建议", on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="livelihood_projects", help_text="由代表建议或群众点单转为候选项目时填写",
+    )
     entry_order = models.PositiveSmallIntegerField("录入顺序", help_text="同票时的最后排序依据")
     vote = models.OneToOneField(
         Vote, verbose_name="票决表决", on_delete=models.SET_NULL, null=True, blank=True,
@@ -382,6 +386,18 @@ class LivelihoodProject(TownshipScopedModel):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        township_id = self.session.township_id if self.session_id else None
+        if self.source_suggestion_id and self.source_suggestion.township_id != township_id:
+            errors["source_suggestion"] = "所选建议不属于本次会议所在乡镇。"
+        if self.department_id and self.department.township_id not in (None, township_id):
+            errors["department"] = "责任单位不属于本乡镇。"
+        if errors:
+            raise ValidationError(errors)
 
     def get_public_url(self):
         return reverse(

@@ -10,7 +10,7 @@ import datetime
 import importlib
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -347,6 +347,43 @@ def livelihood_voting_open(
     return votes
 
 
+def livelihood_project_add(
+    *, actor, session: CongressSession, title: str, department, budget, description: str,
+    source_note: str = "政府提出", source_suggestion=None,
+) -> LivelihoodProject:
+    """A candidate project, entered by staff or promoted from a suggestion (then its title and
+    content are the defaults and the suggestion is linked)."""
+    _require(actor, "sessions_app.manage_session", session)
+    with transaction.atomic():
+        session = _lock_session(session)
+        if LivelihoodProject.objects.filter(session=session, vote__isnull=False).exists():
+            raise ActionRefused("票决已经开始,不能再增加候选项目。")
+        if department.township_id not in (None, session.township_id):
+            raise ActionRefused("责任单位不属于本乡镇。")
+        if source_suggestion is not None:
+            if source_suggestion.township_id != session.township_id:
+                raise ActionRefused("所选建议不属于本乡镇。")
+            if LivelihoodProject.objects.filter(session=session, source_suggestion=source_suggestion).exists():
+                raise ActionRefused("该建议已经是本次会议的候选项目。")
+        last = LivelihoodProject.objects.filter(session=session).order_by("-entry_order").first()
+        project = LivelihoodProject(
+            session=session, title=title, department=department, budget=budget,
+            description=description, source_note=source_note, source_suggestion=source_suggestion,
+            entry_order=(last.entry_order + 1) if last else 1,
+        )
+        project._history_user = actor
+        project.save()
+    return project
+
+
+def livelihood_project_from_suggestion(*, actor, session: CongressSession, suggestion, department, budget) -> LivelihoodProject:
+    """Promote a suggestion to a 民生实事 candidate project in one step."""
+    return livelihood_project_add(
+        actor=actor, session=session, title=suggestion.title, department=department, budget=budget,
+        description=suggestion.content, source_note=f"代表建议({suggestion.code})", source_suggestion=suggestion,
+    )
+
+
 def livelihood_cast(*, actor, session: CongressSession, choices: dict[int, str]) -> int:
     """A deputy's ballot over all candidate projects at once (project id → choice). All or
     nothing: a refusal on one project saves none."""
@@ -504,13 +541,28 @@ def session_suggestion_submit(
     outsiders = [d.name for d in deputies if d.pk not in roster]
     if outsiders:
         raise ActionRefused(f"{'、'.join(outsiders)}不在本届代表名单中。")
-    return service(
-        actor=actor, deputies=deputies, channel=_session_channel(), kind=kind, category=category,
-        title=title, content=content, village=village, department=department,
-    )
+    try:
+        return service(
+            actor=actor, deputies=deputies, channel=_session_channel(), kind=kind, category=category,
+            title=title, content=content, village=village, department=department,
+        )
+    except ValidationError as exc:
+        raise ActionRefused(_validation_message(exc)) from None
 
 
-def finding_to_suggestion(*, actor, finding: SupervisionFinding, kind: str = "suggestion", category: str = "社会治理"):
+def _validation_message(exc: ValidationError) -> str:
+    return ";".join(exc.messages)
+
+
+def _category(name: str):
+    try:
+        from suggestions.models import Category  # type: ignore
+    except ImportError:
+        return None
+    return Category.objects.filter(name=name).first()
+
+
+def finding_to_suggestion(*, actor, finding: SupervisionFinding, kind: str = "suggestion", category_name: str = "社会治理"):
     """A supervision finding becomes a suggestion to its department in one step, claimed by
     the activity's participants."""
     _require(actor, "sessions_app.change_supervisionfinding", finding)
@@ -527,11 +579,15 @@ def finding_to_suggestion(*, actor, finding: SupervisionFinding, kind: str = "su
         deputies = list(activity.participants.all())
         if not deputies:
             raise ActionRefused("该监督活动没有参加代表,无法以代表名义提出建议。")
-        suggestion = service(
-            actor=actor, deputies=deputies, channel=_supervision_channel(), kind=kind, category=category,
-            title=f"{activity.get_kind_display()}发现问题:{finding.content[:30]}", content=finding.content,
-            village=None, department=finding.department,
-        )
+        try:
+            suggestion = service(
+                actor=actor, deputies=deputies, channel=_supervision_channel(), kind=kind,
+                category=_category(category_name),
+                title=f"{activity.get_kind_display()}发现问题:{finding.content[:30]}"[:100],
+                content=finding.content, village=None, department=finding.department,
+            )
+        except ValidationError as exc:
+            raise ActionRefused(_validation_message(exc)) from None
         finding.suggestion_ref = str(getattr(suggestion, "code", None) or getattr(suggestion, "tracking_code", None) or suggestion.pk)
         _save(finding, actor, ["suggestion_ref"])
     return suggestion

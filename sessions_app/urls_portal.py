@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/livelihood/", views.livelihood_ballot, name="livelihood_ballot"),
     path("<int:pk>/livelihood/open/", views.livelihood_open, name="livelihood_open"),
     path("<int:pk>/livelihood/finalize/", views.livelihood_finalize, name="livelihood_finalize"),
+    path("<int:pk>/livelihood/from-suggestion/", views.project_from_suggestion, name="project_from_suggestion"),
     path("<int:pk>/suggestions/new/", views.session_suggestion_new, name="session_suggestion_new"),
     path("votes/<int:pk>/", views.vote_detail, name="vote_detail"),
     path("votes/<int:pk>/open/", views.vote_open, name="vote_open"),

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from congress.tenancy import user_townships
+from congress.tenancy import scope_to_user, user_townships
 
 from . import checkin, selectors, services
 from .forms import (
@@ -21,6 +21,7 @@ from .forms import (
     LivelihoodBallotForm,
     LivelihoodOpenForm,
     PaperCountForm,
+    ProjectFromSuggestionForm,
     SessionSuggestionForm,
 )
 from .models import BallotReceipt, CongressSession, Vote
@@ -360,15 +361,10 @@ def livelihood_finalize(request, pk):
 
 
 def _suggestion_choices():
-    try:
-        from suggestions.models import Category, Kind  # type: ignore
+    from suggestions.models import Category, Kind
 
-        kinds = list(Kind.choices)
-        categories = list(Category.choices)
-    except (ImportError, AttributeError):
-        kinds = [("suggestion", "建议"), ("criticism", "批评"), ("opinion", "意见")]
-        categories = [(c, c) for c in ("基础设施", "产业发展", "民生实事", "生态环境", "教育", "医疗", "社会治理")]
-    return kinds, categories
+    kinds = [(k, label) for k, label in Kind.choices if k in {"suggestion", "criticism", "opinion"}]
+    return kinds, Category.objects.filter(is_active=True).order_by("sort_order", "name")
 
 
 @login_required
@@ -389,6 +385,37 @@ def session_suggestion_new(request, pk):
     return render(
         request, "sessions_app/session_suggestion.html",
         {"session": session, "form": form, "available": services.suggestions_available()},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def project_from_suggestion(request, pk):
+    """Promote a suggestion of the township to a 民生实事 candidate project."""
+    from congress.models import Department
+    from suggestions.models import Suggestion
+
+    session = selectors.get_session_for_user(request.user, pk)
+    _require(request.user, "sessions_app.manage_session", session)
+    suggestions = (
+        scope_to_user(Suggestion.objects.all(), request.user)
+        .filter(township=session.township)
+        .exclude(state__in=["withdrawn", "rejected"])
+        .exclude(livelihood_projects__session=session)
+        .order_by("-pk")
+    )
+    departments = scope_to_user(Department.objects.filter(is_active=True), request.user)
+    form = ProjectFromSuggestionForm(request.POST or None, suggestions=suggestions, departments=departments)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.livelihood_project_from_suggestion(actor=request.user, session=session, **form.cleaned_data)
+        except services.ActionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已将建议“{project.title}”列为民生实事候选项目。")
+            return redirect("sessions_portal:livelihood_ballot", pk=session.pk)
+    return render(
+        request, "sessions_app/project_from_suggestion.html", {"session": session, "form": form},
         status=400 if form.errors else 200,
     )
 
