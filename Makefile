@@ -14,7 +14,7 @@ run: setup
 	@echo ""
 	@echo "==> 乡镇人大主席团工作平台: http://$(HOST):$(PORT)/  (门户 /portal/ · 后台 /admin/ · 健康检查 /healthz)"
 	@echo "==> Ctrl-C 停止。Web、Celery worker 与 beat 一起运行。"
-	WEB_HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	PATH="$(CURDIR)/$(BIN):$$PATH" WEB_HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
