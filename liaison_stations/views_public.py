@@ -1,0 +1,152 @@
+"""Public station pages for citizens: no login, nothing private (no phone number of anyone is
+read into these templates; the liaison officer's phone is shown masked)."""
+
+import calendar as pycalendar
+import datetime
+import io
+from itertools import groupby
+
+import segno
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import select_template
+from django.template import TemplateDoesNotExist
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+
+from congress.models import Township
+from congress.validators import mask_phone
+from deputies.models import LEVEL_SHORT, MandateStatus
+
+from . import selectors
+from .models import Station, StationActivity
+
+
+def suggestion_form_url(station: Station) -> str:
+    """The public suggestion form for this station (served by the suggestions module)."""
+    base = settings.SITE_URL.rstrip("/")
+    return f"{base}/t/{station.township.slug}/suggest/?station={station.pk}"
+
+
+def _qr(station):
+    return segno.make(suggestion_form_url(station), error="m")
+
+
+def _station(township_slug, pk) -> Station:
+    return get_object_or_404(
+        Station.objects.select_related("township", "parent", "village", "convener"),
+        pk=pk, township__slug=township_slug, is_active=True,
+    )
+
+
+def _levels(deputy) -> str:
+    levels = [m.level for m in deputy.mandates.all() if m.status == MandateStatus.ACTIVE]
+    order = list(LEVEL_SHORT)
+    return "、".join(LEVEL_SHORT[lv] for lv in sorted(set(levels), key=order.index))
+
+
+def station_list(request, township):
+    township = get_object_or_404(Township, slug=township)
+    stations = list(selectors.public_stations(township))
+    roots = [s for s in stations if s.parent_id is None]
+    children = {}
+    for s in stations:
+        if s.parent_id:
+            children.setdefault(s.parent_id, []).append(s)
+    tree = [(root, children.get(root.pk, [])) for root in roots]
+    orphans = [s for s in stations if s.parent_id and s.parent_id not in {r.pk for r in roots}]
+    return render(request, "liaison_stations/public/list.html", {
+        "township": township, "tree": tree, "orphans": orphans, "count": len(stations),
+    })
+
+
+def _deputy_board(station):
+    """Use the deputies module's public board partial when it exists; else our own list."""
+    try:
+        template = select_template(["deputies/partials/board.html"])
+    except TemplateDoesNotExist:
+        return None
+    try:
+        from deputies import selectors as deputy_selectors
+
+        board = getattr(deputy_selectors, "board_for_station")
+    except (ImportError, AttributeError):
+        return None
+    return template.render({"deputies": board(station), "board": board(station), "station": station})
+
+
+def station_detail(request, township, pk):
+    station = _station(township, pk)
+    today = timezone.localdate()
+    deputies = list(station_deputies_public(station))
+    return render(request, "liaison_stations/public/detail.html", {
+        "township": station.township,
+        "station": station,
+        "points": station.points.filter(is_active=True).order_by("name"),
+        "board_html": _deputy_board(station),
+        "deputies": deputies,
+        "liaison_phone": mask_phone(station.liaison_phone),
+        "next_days": selectors.station_days(station, today, today + datetime.timedelta(days=92))
+        .filter(is_cancelled=False)[:6],
+        "activities": StationActivity.objects.filter(station=station)
+        .order_by("-date", "-id")
+        .only("pk", "title", "date", "kind", "station_id")[:8],
+        "qr_svg": _qr(station).svg_inline(scale=5, dark="#222"),
+        "suggest_url": suggestion_form_url(station),
+    })
+
+
+def station_deputies_public(station):
+    for deputy in selectors.station_deputies(station):
+        deputy.levels = _levels(deputy)
+        yield deputy
+
+
+def calendar_page(request, township, pk):
+    station = _station(township, pk)
+    today = timezone.localdate()
+    try:
+        year = min(max(int(request.GET.get("year", today.year)), 2000), 2100)
+    except ValueError:
+        year = today.year
+    days = list(selectors.station_days(station, datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
+    months = [
+        (month, list(items))
+        for month, items in groupby(days, key=lambda d: d.date.month)
+    ]
+    return render(request, "liaison_stations/public/calendar.html", {
+        "township": station.township, "station": station, "year": year, "months": months,
+        "today": today, "rules": station.reception_rules.filter(is_active=True),
+        "weekdays": "一二三四五六日", "month_names": pycalendar.month_name,
+    })
+
+
+def poster(request, township, pk):
+    """A printable A4 poster (HTML with an SVG QR code and ``@page { size: A4 }``)."""
+    station = _station(township, pk)
+    return render(request, "liaison_stations/public/poster.html", {
+        "station": station, "township": station.township,
+        "qr_svg": _qr(station).svg_inline(scale=12, dark="#000"),
+        "suggest_url": suggestion_form_url(station),
+        "rules": station.reception_rules.filter(is_active=True),
+        "liaison_phone": mask_phone(station.liaison_phone),
+    })
+
+
+@cache_control(max_age=3600, public=True)
+def qr_svg(request, township, pk):
+    station = _station(township, pk)
+    buffer = io.BytesIO()
+    _qr(station).save(buffer, kind="svg", scale=10, border=4)
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+@cache_control(max_age=3600, public=True)
+def qr_png(request, township, pk):
+    station = _station(township, pk)
+    buffer = io.BytesIO()
+    _qr(station).save(buffer, kind="png", scale=12, border=4)
+    response = HttpResponse(buffer.getvalue(), content_type="image/png")
+    response["Content-Disposition"] = f'inline; filename="station-{station.pk}-qr.png"'
+    return response
