@@ -433,7 +433,7 @@ class ChangeRequest(TownshipScopedModel):
         return f"{self.get_kind_display()} {self.suggestion}"
 
 
-class Reminder(models.Model):
+class Reminder(TownshipScopedModel):
     """A reminder delivered at most once per (suggestion, stage, cycle, kind): the sweep inserts
     the row first (claim) and only the inserter sends."""
 

@@ -248,20 +248,26 @@ def _grouped(group: str | None, *, townships, department, date_from, date_to, to
     def bucket(row):
         return result.setdefault(row[group] if group else None, Figures())
 
+    def grouped_rows(qs, **aggregates):
+        if group:
+            return qs.values(group).annotate(**aggregates).order_by()
+        return [qs.aggregate(**aggregates)]
+
     dispatched = _period(base.filter(dispatched_at__isnull=False), "dispatched_at__date", date_from, date_to)
-    for row in dispatched.values(*keys).annotate(**_COUNTS).order_by():
+    for row in grouped_rows(dispatched, **_COUNTS):
         f = bucket(row)
         for name in _COUNTS:
             setattr(f, name, row[name])
     due = _period(base.filter(dispatched_at__isnull=False, deadline__isnull=False), "deadline", date_from, date_to)
-    for row in due.values(*keys).annotate(
+    for row in grouped_rows(
+        due,
         n=Count("pk"),
         on_time=Count("pk", filter=Q(first_replied_at__isnull=False, first_replied_at__date__lte=models_f("deadline"))),
-    ).order_by():
+    ):
         f = bucket(row)
         f.due_in_period, f.replied_on_time = row["n"], row["on_time"]
     overdue = base.filter(state__in=OPEN_STATES, due_date__lt=today)
-    for row in overdue.values(*keys).annotate(n=Count("pk")).order_by():
+    for row in grouped_rows(overdue, n=Count("pk")):
         bucket(row).overdue = row["n"]
     # Average working days per stage, from the stage timestamps (one query).
     stamps = [name for pair in STAGES for name in pair[:2]]
@@ -325,3 +331,49 @@ def overdue_by_department(*, townships=None, today=None) -> list[dict]:
         .annotate(n=Count("pk"))
         .order_by("-n")
     )
+
+
+# --- the records behind each figure (dashboards drill down with these) -----------------------
+
+FIGURE_TITLES = {
+    "received": "收到的建议",
+    "dispatched": "已交办的建议",
+    "replied": "已答复的建议",
+    "replied_on_time": "按期答复的建议",
+    "closed": "已销单的建议",
+    "evaluated": "已评价的建议",
+    "satisfied": "评价满意的建议",
+    "satisfied_or_basic": "评价满意或基本满意的建议",
+    "class_a": "已解决(A类)的建议",
+    "overdue": "超期未办的建议",
+}
+
+
+def received_by_township(*, townships=None, date_from=None, date_to=None) -> dict[int, int]:
+    """{township_id: suggestions submitted in the period} (any channel, any state)."""
+    qs = _period(_scoped(townships), "submitted_at__date", date_from, date_to)
+    return dict(qs.values("township_id").annotate(n=Count("pk")).values_list("township_id", "n").order_by())
+
+
+def figure_queryset(name: str, *, townships=None, date_from=None, date_to=None, today=None) -> QuerySet:
+    """The suggestions counted by one figure of :func:`suggestion_figures`, using the very same
+    filters (``_COUNTS`` and the period rules of ``_grouped``). Raises KeyError for an unknown
+    name."""
+    if name not in FIGURE_TITLES:
+        raise KeyError(name)
+    today = today or timezone.localdate()
+    base = _scoped(townships)
+    if name == "received":
+        return _period(base, "submitted_at__date", date_from, date_to)
+    if name == "overdue":
+        return base.filter(state__in=OPEN_STATES, due_date__lt=today)
+    if name == "replied_on_time":
+        due = _period(base.filter(dispatched_at__isnull=False, deadline__isnull=False), "deadline",
+                      date_from, date_to)
+        return due.filter(first_replied_at__isnull=False, first_replied_at__date__lte=models_f("deadline"))
+    dispatched = _period(base.filter(dispatched_at__isnull=False), "dispatched_at__date", date_from, date_to)
+    if name == "dispatched":
+        return dispatched
+    if name == "satisfied_or_basic":
+        return dispatched.filter(_COUNTS["satisfied"].filter | _COUNTS["basically_satisfied"].filter)
+    return dispatched.filter(_COUNTS[name].filter)
