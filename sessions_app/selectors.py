@@ -315,7 +315,9 @@ def sessions_per_year(township: Township, *, today: datetime.date, since_year: i
         if term and term.start_date.month == 12:
             since_year += 1  # a term elected in late December starts its first full year next
     counts = dict(
-        CongressSession.objects.filter(township=township, start_date__year__gte=since_year)
+        CongressSession.objects.filter(
+            township=township, start_date__year__gte=since_year, start_date__lte=today
+        )
         .values_list("start_date__year")
         .annotate(n=Count("pk"))
         .values_list("start_date__year", "n")
@@ -363,11 +365,12 @@ def presidium_meetings_per_quarter(township: Township, *, today: datetime.date) 
     )
     if first is None:
         return []
+    year, quarter = _quarter_of(first.start_date)
+    quarter_start = datetime.date(year, 3 * quarter - 2, 1)
     counts: dict[tuple[int, int], int] = {}
-    for day in PresidiumMeeting.objects.filter(township=township, date__gte=first.start_date).values_list("date", flat=True):
+    for day in PresidiumMeeting.objects.filter(township=township, date__gte=quarter_start).values_list("date", flat=True):
         key = _quarter_of(day)
         counts[key] = counts.get(key, 0) + 1
-    year, quarter = _quarter_of(first.start_date)
     now = _quarter_of(today)
     result = []
     while (year, quarter) <= now:
