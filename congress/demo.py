@@ -100,6 +100,17 @@ class DemoContext:
     today: datetime.date = None
     log: list[str] = field(default_factory=list)
 
+    _password_hash: str = ""
+
+    @property
+    def password_hash(self) -> str:
+        """The demo password hashed once per run (hashing is deliberately slow)."""
+        if not self._password_hash:
+            from django.contrib.auth.hashers import make_password
+
+            self._password_hash = make_password(DEMO_PASSWORD)
+        return self._password_hash
+
     def account(self, user: User, where: str) -> None:
         self.accounts.append((user.get_role_display() or "系统管理员", user.username, where))
 
@@ -107,8 +118,7 @@ class DemoContext:
 def _user(ctx: DemoContext, username: str, **fields) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(username=username, **fields)
-        user.set_password(DEMO_PASSWORD)
+        user = User(username=username, password=ctx.password_hash, **fields)
         user.save()
     return user
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "liaison_stations",
     "suggestions",
     "sessions_app",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,501 @@
+"""Reads for the county and township dashboards.
+
+Every figure comes from the feature apps' own definitions: suggestion figures from
+:mod:`suggestions.selectors` (办复率 and friends are defined there and only there), checklist
+compliance from :mod:`liaison_stations.selectors`, the term roster and duty records from
+:mod:`deputies`. This module groups them by township with a fixed number of queries, whatever
+the number of townships or records, and says which records stand behind each number
+(:func:`figure_records`).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractMonth, ExtractQuarter
+
+from congress.models import Township
+from deputies.models import Deputy, DeputyGroup, DutyKind, DutyRecord, Level, Mandate, MandateStatus
+from liaison_stations.models import ReceptionDay, ReceptionRecord, Station
+from liaison_stations.selectors import with_compliance
+from sessions_app.models import CongressSession, PresidiumMeeting
+from suggestions import selectors as suggestion_selectors
+from suggestions.models import Suggestion
+
+from .periods import Period
+
+LEVELS = [(Level.TOWN, "镇级"), (Level.COUNTY, "县级"), (Level.CITY, "市级"),
+          (Level.PROVINCE, "省级"), (Level.NATIONAL, "全国")]
+
+
+# --- the table of figures, one row per township ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    fmt: str = "int"  # "int" or "pct"
+    figure: str | None = None  # drill-down key; None for a figure with no record list
+    group: str = ""
+
+
+COLUMNS = [
+    Column("deputies", "代表人数", figure="deputies", group="代表"),
+    *[Column(f"level_{lv}", label, figure=f"level_{lv}", group="代表") for lv, label in LEVELS],
+    Column("groups", "代表小组", figure="groups", group="代表"),
+    Column("duty_records", "履职记录", figure="duty_records", group="履职"),
+    Column("no_records", "本年无履职记录代表", figure="no_records", group="履职"),
+    Column("trainings", "学习培训(人次)", figure="trainings", group="履职"),
+    Column("stations", "联络站(点)", figure="stations", group="阵地"),
+    Column("compliance", "阵地达标率", fmt="pct", figure="compliance", group="阵地"),
+    Column("reception_planned", "计划接待日", figure="reception_planned", group="阵地"),
+    Column("reception_held", "已开展接待", figure="reception_held", group="阵地"),
+    Column("received", "收到建议", figure="received", group="建议"),
+    Column("dispatched", "已交办", figure="dispatched", group="建议"),
+    Column("replied", "已答复", figure="replied", group="建议"),
+    Column("reply_rate", "办复率", fmt="pct", figure="replied", group="建议"),
+    Column("on_time_rate", "按期办复率", fmt="pct", figure="replied_on_time", group="建议"),
+    Column("closure_rate", "办结率", fmt="pct", figure="closed", group="建议"),
+    Column("satisfaction_rate", "满意率", fmt="pct", figure="satisfied_or_basic", group="建议"),
+    Column("satisfied_rate", "其中满意", fmt="pct", figure="satisfied", group="建议"),
+    Column("resolution_rate", "解决率", fmt="pct", figure="class_a", group="建议"),
+    Column("overdue", "超期未办", figure="overdue", group="建议"),
+    Column("sessions", "人代会", figure="sessions", group="会议"),
+    Column("presidium_meetings", "主席团会议", figure="presidium_meetings", group="会议"),
+]
+COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+
+
+@dataclass
+class Overview:
+    period: Period
+    rows: list[dict]
+    totals: dict
+    quarters: dict = field(default_factory=dict)  # {township_id: {"meetings": [q1..q4], ...}}
+
+
+def _zero_row(township: Township) -> dict:
+    row = {c.key: 0 for c in COLUMNS}
+    for c in COLUMNS:
+        if c.fmt == "pct":
+            row[c.key] = None
+    row.update(township=township, compliance_checked=0, compliance_total=0)
+    return row
+
+
+def _active_deputies(township_ids) -> QuerySet:
+    """Persons on a roster: at least one mandate (any level) in force."""
+    return Deputy.objects.filter(
+        township_id__in=township_ids,
+        pk__in=Mandate.objects.filter(status=MandateStatus.ACTIVE).values("deputy_id"),
+    )
+
+
+def _add_deputies(rows, ids, period: Period) -> None:
+    for r in _active_deputies(ids).values("township_id").annotate(
+        n=Count("pk"),
+        with_records=Count(
+            "pk",
+            filter=Q(pk__in=DutyRecord.objects.filter(
+                date__year=period.year).values("deputy_id")),
+        ),
+    ).order_by():
+        rows[r["township_id"]]["deputies"] = r["n"]
+        rows[r["township_id"]]["no_records"] = r["n"] - r["with_records"]
+    for r in (
+        Mandate.objects.filter(status=MandateStatus.ACTIVE, deputy__township_id__in=ids)
+        .values("deputy__township_id", "level").annotate(n=Count("deputy_id", distinct=True))
+        .order_by()
+    ):
+        rows[r["deputy__township_id"]][f"level_{r['level']}"] = r["n"]
+    for r in DeputyGroup.objects.filter(township_id__in=ids, term__is_current=True).values(
+        "township_id"
+    ).annotate(n=Count("pk")).order_by():
+        rows[r["township_id"]]["groups"] = r["n"]
+    for r in DutyRecord.objects.filter(
+        deputy__township_id__in=ids, date__range=(period.date_from, period.date_to)
+    ).values("deputy__township_id").annotate(
+        n=Count("pk"), trainings=Count("pk", filter=Q(kind=DutyKind.TRAINING))
+    ).order_by():
+        rows[r["deputy__township_id"]]["duty_records"] = r["n"]
+        rows[r["deputy__township_id"]]["trainings"] = r["trainings"]
+
+
+def _add_stations(rows, ids, period: Period) -> None:
+    stations = with_compliance(Station.objects.filter(township_id__in=ids, is_active=True))
+    for township_id, total, checked, has_set in stations.values_list(
+        "township_id", "item_total", "item_checked", "standard_set_id"
+    ):
+        row = rows[township_id]
+        row["stations"] += 1
+        if has_set:
+            row["compliance_total"] += total
+            row["compliance_checked"] += checked
+    for row in rows.values():
+        if row["compliance_total"]:
+            row["compliance"] = round(100 * row["compliance_checked"] / row["compliance_total"], 1)
+    span = (period.date_from, period.date_to)
+    for r in ReceptionDay.objects.filter(
+        station__township_id__in=ids, date__range=span, is_cancelled=False
+    ).values("station__township_id").annotate(n=Count("pk")).order_by():
+        rows[r["station__township_id"]]["reception_planned"] = r["n"]
+    for r in ReceptionRecord.objects.filter(township_id__in=ids, date__range=span).values(
+        "township_id"
+    ).annotate(n=Count("pk")).order_by():
+        rows[r["township_id"]]["reception_held"] = r["n"]
+
+
+def _add_suggestions(rows, ids, period: Period, today) -> None:
+    townships = list(ids)
+    figures = suggestion_selectors.figures_by_township(
+        townships=townships, date_from=period.date_from, date_to=period.date_to, today=today
+    )
+    for township_id, f in figures.items():
+        if township_id not in rows:
+            continue
+        row = rows[township_id]
+        row.update(
+            dispatched=f.dispatched, replied=f.replied, overdue=f.overdue,
+            reply_rate=f.reply_rate, on_time_rate=f.on_time_reply_rate,
+            closure_rate=f.closure_rate, satisfaction_rate=f.satisfaction_rate,
+            satisfied_rate=f.satisfied_rate, resolution_rate=f.resolution_rate,
+        )
+        row["_figures"] = f
+    for r in suggestion_selectors.received_by_township(
+        townships=townships, date_from=period.date_from, date_to=period.date_to
+    ).items():
+        rows[r[0]]["received"] = r[1]
+
+
+def _add_sessions(rows, ids, period: Period, quarters) -> None:
+    for r in CongressSession.objects.filter(
+        township_id__in=ids, start_date__range=(period.date_from, period.date_to)
+    ).values("township_id").annotate(n=Count("pk")).order_by():
+        rows[r["township_id"]]["sessions"] = r["n"]
+    for r in PresidiumMeeting.objects.filter(
+        township_id__in=ids, date__range=(period.date_from, period.date_to)
+    ).values("township_id").annotate(n=Count("pk")).order_by():
+        rows[r["township_id"]]["presidium_meetings"] = r["n"]
+    # Quarterly breakdown of the whole year, for the "per quarter" table.
+    for r in PresidiumMeeting.objects.filter(township_id__in=ids, date__year=period.year).annotate(
+        q=ExtractQuarter("date")
+    ).values("township_id", "q").annotate(n=Count("pk")).order_by():
+        quarters[r["township_id"]]["meetings"][r["q"] - 1] = r["n"]
+    for r in DutyRecord.objects.filter(
+        deputy__township_id__in=ids, date__year=period.year, kind=DutyKind.TRAINING
+    ).annotate(q=ExtractQuarter("date")).values("deputy__township_id", "q").annotate(
+        n=Count("pk")
+    ).order_by():
+        quarters[r["deputy__township_id"]]["trainings"][r["q"] - 1] = r["n"]
+    for r in CongressSession.objects.filter(township_id__in=ids, start_date__year=period.year).values(
+        "township_id"
+    ).annotate(n=Count("pk")).order_by():
+        quarters[r["township_id"]]["sessions_year"] = r["n"]
+
+
+def township_overview(*, townships: QuerySet, period: Period, today: datetime.date) -> Overview:
+    """One row of figures per township, plus county totals. A fixed number of queries."""
+    township_list = list(townships.select_related("county").order_by("name"))
+    ids = [t.pk for t in township_list]
+    rows = {t.pk: _zero_row(t) for t in township_list}
+    quarters = {
+        t.pk: {"meetings": [0, 0, 0, 0], "trainings": [0, 0, 0, 0], "sessions_year": 0}
+        for t in township_list
+    }
+    if ids:
+        _add_deputies(rows, ids, period)
+        _add_stations(rows, ids, period)
+        _add_suggestions(rows, ids, period, today)
+        _add_sessions(rows, ids, period, quarters)
+    for t in township_list:
+        q = quarters[t.pk]
+        # Quarters of the year already begun that had no presidium meeting (between sessions).
+        last_quarter = 4 if period.year < today.year else (today.month - 1) // 3 + 1
+        q["missing_meeting_quarters"] = [
+            i + 1 for i, n in enumerate(q["meetings"]) if n == 0 and i + 1 <= last_quarter
+        ] if period.year <= today.year else []
+        q["too_few_sessions"] = period.year < today.year and q["sessions_year"] < 2
+    totals = _totals(list(rows.values()), ids, period, today)
+    return Overview(period=period, rows=[rows[t.pk] for t in township_list], totals=totals,
+                    quarters=quarters)
+
+
+def _totals(rows: list[dict], ids, period: Period, today) -> dict:
+    totals = {c.key: sum(r[c.key] or 0 for r in rows) for c in COLUMNS if c.fmt == "int"}
+    checked = sum(r["compliance_checked"] for r in rows)
+    total = sum(r["compliance_total"] for r in rows)
+    totals["compliance"] = round(100 * checked / total, 1) if total else None
+    f = suggestion_selectors.suggestion_figures(
+        townships=list(ids), date_from=period.date_from, date_to=period.date_to, today=today
+    ) if ids else None
+    for key, attr in (("reply_rate", "reply_rate"), ("on_time_rate", "on_time_reply_rate"),
+                      ("closure_rate", "closure_rate"), ("satisfaction_rate", "satisfaction_rate"),
+                      ("satisfied_rate", "satisfied_rate"), ("resolution_rate", "resolution_rate")):
+        totals[key] = getattr(f, attr) if f else None
+    totals["_figures"] = f
+    return totals
+
+
+# --- the records behind each figure ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordList:
+    title: str
+    queryset: QuerySet
+    columns: list  # [(label, callable(obj) -> value)]
+    link: object = None  # callable(obj) -> url or None
+
+
+def _deputy_columns():
+    return [
+        ("姓名", lambda d: d.name),
+        ("乡镇", lambda d: d.township.name),
+        ("选区", lambda d: str(d.district) if d.district_id else ""),
+        ("代表小组", lambda d: d.group.name if d.group_id else ""),
+        ("层级", lambda d: "、".join(
+            sorted({m.get_level_display() for m in d.mandates.all() if m.status == MandateStatus.ACTIVE})
+        )),
+    ]
+
+
+def _suggestion_columns():
+    return [
+        ("查询码", lambda s: s.code),
+        ("乡镇", lambda s: s.township.name),
+        ("标题", lambda s: s.title),
+        ("状态", lambda s: s.get_state_display()),
+        ("主办单位", lambda s: s.lead_department.name if s.lead_department_id else ""),
+        ("交办日期", lambda s: s.dispatched_at.date() if s.dispatched_at else ""),
+        ("答复期限", lambda s: s.deadline or ""),
+        ("答复类别", lambda s: s.get_reply_class_display()),
+        ("评价", lambda s: s.get_rating_display()),
+    ]
+
+
+def figure_records(figure: str, *, townships: QuerySet, period: Period, today: datetime.date,
+                   quarter: int | None = None) -> RecordList:
+    """The records counted by ``figure`` for these townships and period. Raises KeyError for
+    an unknown figure."""
+    ids = list(townships.values_list("pk", flat=True))
+    span = (period.date_from, period.date_to)
+    if figure == "deputies" or figure == "no_records" or figure.startswith("level_"):
+        qs = _active_deputies(ids)
+        title = "代表名单"
+        if figure.startswith("level_"):
+            level = figure.removeprefix("level_")
+            if level not in Level.values:
+                raise KeyError(figure)
+            qs = qs.filter(mandates__level=level, mandates__status=MandateStatus.ACTIVE).distinct()
+            title = f"{Level(level).label}名单"
+        if figure == "no_records":
+            qs = qs.exclude(pk__in=DutyRecord.objects.filter(date__year=period.year).values("deputy_id"))
+            title = f"{period.year}年无履职记录的代表"
+        qs = qs.select_related("township", "district", "group").prefetch_related("mandates").order_by(
+            "township__name", "district__number", "name")
+        return RecordList(title, qs, _deputy_columns())
+    if figure == "groups":
+        qs = DeputyGroup.objects.filter(township_id__in=ids, term__is_current=True).select_related(
+            "township", "leader").annotate(n=Count("members")).order_by("township__name", "name")
+        return RecordList("代表小组", qs, [
+            ("小组", lambda g: g.name), ("乡镇", lambda g: g.township.name),
+            ("组长", lambda g: g.leader.name if g.leader_id else ""), ("人数", lambda g: g.n)])
+    if figure in ("duty_records", "trainings"):
+        qs = DutyRecord.objects.filter(deputy__township_id__in=ids, date__range=span)
+        title = "履职记录"
+        if figure == "trainings":
+            qs = DutyRecord.objects.filter(deputy__township_id__in=ids, date__year=period.year,
+                                           kind=DutyKind.TRAINING)
+            if quarter:
+                qs = qs.filter(date__quarter=quarter)
+            title = "学习培训记录"
+        qs = qs.select_related("deputy", "deputy__township").order_by("-date", "deputy__name")
+        return RecordList(title, qs, [
+            ("日期", lambda r: r.date), ("代表", lambda r: r.deputy.name),
+            ("乡镇", lambda r: r.deputy.township.name), ("类别", lambda r: r.get_kind_display()),
+            ("地点", lambda r: r.place), ("时长", lambda r: r.hours), ("内容", lambda r: r.content)])
+    if figure in ("stations", "compliance"):
+        qs = with_compliance(Station.objects.filter(township_id__in=ids, is_active=True)).select_related(
+            "township", "standard_set", "parent").order_by("township__name", "kind", "name")
+        return RecordList("联络站(点)", qs, [
+            ("名称", lambda s: s.name), ("乡镇", lambda s: s.township.name),
+            ("类型", lambda s: s.get_kind_display()),
+            ("标准", lambda s: s.standard_set.name if s.standard_set_id else "未指定标准"),
+            ("已达标条目", lambda s: f"{s.item_checked}/{s.item_total}" if s.standard_set_id else ""),
+            ("达标率", lambda s: f"{round(100 * s.item_checked / s.item_total, 1)}%" if s.standard_set_id and s.item_total else "")])
+    if figure == "reception_planned":
+        qs = ReceptionDay.objects.filter(station__township_id__in=ids, date__range=span,
+                                         is_cancelled=False).select_related("station", "station__township").order_by("date")
+        return RecordList("计划接待日", qs, [
+            ("日期", lambda d: d.date), ("联络站(点)", lambda d: d.station.name),
+            ("乡镇", lambda d: d.station.township.name), ("时间", lambda d: d.time_note)])
+    if figure == "reception_held":
+        qs = ReceptionRecord.objects.filter(township_id__in=ids, date__range=span).select_related(
+            "station", "township").annotate(n=Count("issues")).order_by("-date")
+        return RecordList("接待记录", qs, [
+            ("日期", lambda r: r.date), ("联络站(点)", lambda r: r.station.name),
+            ("乡镇", lambda r: r.township.name), ("反映事项", lambda r: r.n), ("摘要", lambda r: r.summary)])
+    if figure in ("sessions",):
+        qs = CongressSession.objects.filter(township_id__in=ids, start_date__range=span).select_related(
+            "township", "term").order_by("-start_date")
+        return RecordList("人民代表大会会议", qs, [
+            ("乡镇", lambda s: s.township.name), ("会议", lambda s: str(s)),
+            ("开幕", lambda s: s.start_date), ("闭幕", lambda s: s.end_date), ("会场", lambda s: s.venue)])
+    if figure == "presidium_meetings":
+        qs = PresidiumMeeting.objects.filter(township_id__in=ids, date__range=span)
+        if quarter:
+            qs = PresidiumMeeting.objects.filter(township_id__in=ids, date__year=period.year,
+                                                 date__quarter=quarter)
+        qs = qs.select_related("township").order_by("-date")
+        return RecordList("主席团会议", qs, [
+            ("日期", lambda m: m.date), ("乡镇", lambda m: m.township.name), ("议题", lambda m: m.agenda)])
+    qs = suggestion_selectors.figure_queryset(
+        figure, townships=ids, date_from=period.date_from, date_to=period.date_to, today=today)
+    qs = qs.select_related("township", "lead_department").order_by("-submitted_at")
+    return RecordList(suggestion_selectors.FIGURE_TITLES[figure], qs, _suggestion_columns())
+
+
+# --- charts ----------------------------------------------------------------------------------
+
+
+def _chart(chart_id, title, option, headers, rows):
+    return {"id": chart_id, "dom_id": f"chart-{chart_id}-option", "title": title, "option": option,
+            "headers": headers, "rows": rows}
+
+
+def charts(*, townships: QuerySet, period: Period, today: datetime.date, overview: Overview) -> list[dict]:
+    """ECharts options, each with the same figures as a table (for screen readers and print)."""
+    from suggestions.models import State
+
+    ids = [r["township"].pk for r in overview.rows]
+    result = []
+    states = suggestion_selectors.state_counts(townships=ids)
+    labels = [label for value, label in State.choices]
+    values = [states.get(value, 0) for value, _ in State.choices]
+    result.append(_chart("states", "建议办理状态分布", {
+        "tooltip": {}, "grid": {"left": 40, "right": 10, "bottom": 70},
+        "xAxis": {"type": "category", "data": labels, "axisLabel": {"rotate": 40}},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [{"type": "bar", "data": values, "itemStyle": {"color": "#a4161a"}}],
+    }, ["状态", "件数"], list(zip(labels, values))))
+
+    intake = defaultdict(int)
+    closures = defaultdict(int)
+    base = Suggestion.objects.filter(township_id__in=ids)
+    for r in base.filter(submitted_at__year=period.year).annotate(m=ExtractMonth("submitted_at")).values("m").annotate(n=Count("pk")).order_by():
+        intake[r["m"]] = r["n"]
+    for r in base.filter(closed_at__year=period.year).annotate(m=ExtractMonth("closed_at")).values("m").annotate(n=Count("pk")).order_by():
+        closures[r["m"]] = r["n"]
+    months = [f"{m}月" for m in range(1, 13)]
+    result.append(_chart("monthly", f"{period.year}年每月收到与办结", {
+        "tooltip": {"trigger": "axis"}, "legend": {"data": ["收到", "办结"]},
+        "grid": {"left": 40, "right": 10},
+        "xAxis": {"type": "category", "data": months}, "yAxis": {"type": "value", "minInterval": 1},
+        "series": [{"name": "收到", "type": "line", "data": [intake[m] for m in range(1, 13)]},
+                   {"name": "办结", "type": "line", "data": [closures[m] for m in range(1, 13)]}],
+    }, ["月份", "收到", "办结"], [(months[m - 1], intake[m], closures[m]) for m in range(1, 13)]))
+
+    by_department = suggestion_selectors.figures_by_department(
+        townships=ids, date_from=period.date_from, date_to=period.date_to, today=today)
+    from congress.models import Department
+
+    names = {
+        d.pk: d.name if d.township_id is None or len(ids) == 1 else f"{d.township.name}{d.name}"
+        for d in Department.objects.filter(pk__in=[k for k in by_department if k]).select_related("township")
+    }
+    dept_rows = sorted(
+        ((names.get(k, "未指定"), f) for k, f in by_department.items() if k),
+        key=lambda item: -item[1].dispatched)[:15]
+    result.append(_chart("departments", "各承办单位办复率与满意率(%)", {
+        "tooltip": {"trigger": "axis"}, "legend": {"data": ["办复率", "满意率"]},
+        "grid": {"left": 40, "right": 10, "bottom": 90},
+        "xAxis": {"type": "category", "data": [n for n, _ in dept_rows], "axisLabel": {"rotate": 40}},
+        "yAxis": {"type": "value", "max": 100},
+        "series": [{"name": "办复率", "type": "bar", "data": [float(f.reply_rate or 0) for _, f in dept_rows]},
+                   {"name": "满意率", "type": "bar", "data": [float(f.satisfaction_rate or 0) for _, f in dept_rows]}],
+    }, ["承办单位", "交办", "办复率", "满意率", "超期"],
+        [(n, f.dispatched, _pct(f.reply_rate), _pct(f.satisfaction_rate), f.overdue) for n, f in dept_rows]))
+
+    per_deputy = dict(
+        DutyRecord.objects.filter(deputy__township_id__in=ids, date__year=period.year)
+        .values("deputy_id").annotate(n=Count("pk")).values_list("deputy_id", "n").order_by())
+    buckets = [("0条", 0, 0), ("1-2条", 1, 2), ("3-5条", 3, 5), ("6-10条", 6, 10), ("10条以上", 11, 10**9)]
+    counts = [0] * len(buckets)
+    for deputy_id in _active_deputies(ids).values_list("pk", flat=True):
+        n = per_deputy.get(deputy_id, 0)
+        for i, (_, low, high) in enumerate(buckets):
+            if low <= n <= high:
+                counts[i] += 1
+                break
+    result.append(_chart("duty", f"{period.year}年代表履职记录分布(人数)", {
+        "tooltip": {}, "grid": {"left": 40, "right": 10},
+        "xAxis": {"type": "category", "data": [b[0] for b in buckets]},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [{"type": "bar", "data": counts, "itemStyle": {"color": "#c9822b"}}],
+    }, ["履职记录条数", "代表人数"], [(b[0], c) for b, c in zip(buckets, counts)]))
+
+    names = [r["township"].name for r in overview.rows]
+    result.append(_chart("compliance", "联络站(点)阵地达标率(%)", {
+        "tooltip": {}, "grid": {"left": 40, "right": 10},
+        "xAxis": {"type": "category", "data": names}, "yAxis": {"type": "value", "max": 100},
+        "series": [{"type": "bar", "data": [r["compliance"] or 0 for r in overview.rows],
+                    "itemStyle": {"color": "#2b7a4b"}}],
+    }, ["乡镇", "达标条目", "应达标条目", "达标率"],
+        [(r["township"].name, r["compliance_checked"], r["compliance_total"], _pct(r["compliance"])) for r in overview.rows]))
+
+    result.append(_chart("receptions", f"{period.label}接待日计划与开展", {
+        "tooltip": {"trigger": "axis"}, "legend": {"data": ["计划", "已开展"]},
+        "grid": {"left": 40, "right": 10},
+        "xAxis": {"type": "category", "data": names}, "yAxis": {"type": "value", "minInterval": 1},
+        "series": [{"name": "计划", "type": "bar", "data": [r["reception_planned"] for r in overview.rows]},
+                   {"name": "已开展", "type": "bar", "data": [r["reception_held"] for r in overview.rows]}],
+    }, ["乡镇", "计划", "已开展"], [(r["township"].name, r["reception_planned"], r["reception_held"]) for r in overview.rows]))
+    return result
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+def township_drilldown(township: Township, period: Period) -> dict:
+    """Stations and deputies of one township with their own figures, for the drill-down."""
+    stations = list(with_compliance(Station.objects.filter(township=township, is_active=True))
+                    .select_related("parent", "standard_set")
+                    .annotate(deputy_count=Count("deputies", distinct=True))
+                    .order_by("kind", "name"))
+    held = dict(ReceptionRecord.objects.filter(
+        township=township, date__range=(period.date_from, period.date_to)
+    ).values("station_id").annotate(n=Count("pk")).values_list("station_id", "n").order_by())
+    for s in stations:
+        s.held = held.get(s.pk, 0)
+    return {"stations": stations}
+
+
+def station_deputies(station: Station, period: Period) -> list:
+    """Deputies of a station with their duty record count in the period."""
+    return list(
+        station.deputies.select_related("district", "group")
+        .annotate(records=Count("duty_records", filter=Q(
+            duty_records__date__range=(period.date_from, period.date_to)), distinct=True))
+        .order_by("-records", "name")
+    )
+
+
+def staff_queue(user, township: Township, today) -> dict:
+    """What waits for the presidium office of ``township`` on the first screen."""
+    from suggestions.models import ChangeRequest, State
+
+    from suggestions.selectors import work_queue
+
+    presented = work_queue(user, state=State.PRESENTED)
+    overdue = work_queue(user, overdue=True)
+    requests = ChangeRequest.objects.filter(
+        suggestion__township=township, status=ChangeRequest.Status.PENDING
+    ).select_related("suggestion").order_by("created_at")
+    return {
+        "presented": list(presented[:8]), "presented_count": presented.count(),
+        "overdue": list(overdue[:8]), "overdue_count": overdue.count(),
+        "requests": list(requests[:8]), "requests_count": requests.count(),
+    }
