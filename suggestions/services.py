@@ -545,6 +545,9 @@ def suggestion_decide_change(*, actor, request: ChangeRequest, approve: bool, no
         raise TransitionNotAllowed(STALE_MESSAGE)
     verb = "approve" if approve else "refuse"
     action = f"{verb}_{'reassign' if req.kind == ChangeRequest.Kind.REASSIGN else 'extension'}"
+    if not workflow.can_transition(s.state, action):
+        # The request was pending, so someone else moved the suggestion on meanwhile.
+        raise TransitionNotAllowed(STALE_MESSAGE)
     _check(s, actor, action)
     old = s.state
     fields: set = set()
