@@ -29,6 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
@@ -269,23 +270,28 @@ def _grouped(group: str | None, *, townships, department, date_from, date_to, to
     overdue = base.filter(state__in=OPEN_STATES, due_date__lt=today)
     for row in grouped_rows(overdue, n=Count("pk")):
         bucket(row).overdue = row["n"]
-    # Average working days per stage, from the stage timestamps (one query).
-    stamps = [name for pair in STAGES for name in pair[:2]]
-    rows = list(dispatched.values(*keys, *set(stamps)))
+    # Average working days per stage, from the stage timestamps. The database groups the rows
+    # by (start day, end day), so Python counts working days once per distinct pair of days,
+    # not once per suggestion: one query per stage, whatever the number of suggestions.
+    pairs = []
     years = {today.year}
-    for row in rows:
-        for name in stamps:
-            if row[name]:
-                years.add(timezone.localtime(row[name]).year)
+    for start, end, label in STAGES:
+        rows = (
+            dispatched.filter(**{f"{start}__isnull": False, f"{end}__isnull": False})
+            .annotate(_start=TruncDate(start), _end=TruncDate(end))
+            .values(*keys, "_start", "_end")
+            .annotate(_n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            pairs.append((row[group] if group else None, label, row["_start"], row["_end"], row["_n"]))
+            years.update((row["_start"].year, row["_end"].year))
     cal = WorkCalendar(range(min(years), max(years) + 1))
     sums: dict = {}
-    for row in rows:
-        key = row[group] if group else None
-        for start, end, label in STAGES:
-            if row[start] and row[end]:
-                days = cal.workdays_between(timezone.localdate(row[start]), timezone.localdate(row[end]))
-                total, n = sums.setdefault((key, label), (0, 0))
-                sums[(key, label)] = (total + days, n + 1)
+    for key, label, start_day, end_day, n in pairs:
+        days = cal.workdays_between(start_day, end_day)
+        total, count = sums.setdefault((key, label), (0, 0))
+        sums[(key, label)] = (total + days * n, count + n)
     for (key, label), (total, n) in sums.items():
         result.setdefault(key, Figures()).avg_workdays[label] = round(total / n, 1)
     return result
