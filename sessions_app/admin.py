@@ -128,12 +128,17 @@ class VoteAdmin(TownshipScopedAdmin):
 
 
 class ProjectProgressInline(TownshipScopedInline):
+    """Add-only: a new row goes through services.project_progress_add (inspectors get duty
+    records); saved rows are kept as they were reported."""
+
     model = ProjectProgress
     fields = ["kind", "date", "percent", "content", "inspectors"]
-    readonly_fields = ["kind", "date", "percent", "content", "inspectors"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_add_permission(self, request, obj=None):
-        return False  # added through the "添加进展" action so inspectors get duty records
+        return bool(obj and obj.selected) and super().has_add_permission(request, obj)
 
 
 @admin.register(LivelihoodProject)
@@ -152,6 +157,25 @@ class LivelihoodProjectAdmin(TownshipScopedAdmin):
         if obj and obj.vote_id:
             fields += ["session", "title", "department", "budget", "description", "entry_order"]
         return fields
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ProjectProgress:
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.forms:
+            data = getattr(inline_form, "cleaned_data", None)
+            if not data or inline_form.instance.pk or data.get("DELETE") or not inline_form.has_changed():
+                continue
+            try:
+                formset.new_objects.append(
+                    services.project_progress_add(
+                        actor=request.user, project=form.instance, kind=data["kind"], date=data["date"],
+                        content=data["content"], percent=data.get("percent"),
+                        inspectors=data.get("inspectors") or (),
+                    )
+                )
+            except services.ActionRefused as exc:
+                self.message_user(request, exc.message, messages.ERROR)
 
     def _sessions(self, queryset):
         return CongressSession.objects.filter(pk__in=queryset.values("session_id"))

@@ -52,7 +52,7 @@ def _save(instance, actor, fields: list[str]) -> None:
 
 
 def _lock_session(session: CongressSession) -> CongressSession:
-    return CongressSession.objects.select_for_update().select_related("term", "township").get(pk=session.pk)
+    return CongressSession.objects.select_for_update(of=("self",)).select_related("term", "township").get(pk=session.pk)
 
 
 def _quorum_message(session: CongressSession) -> str:
@@ -141,7 +141,7 @@ def attendance_check_in_by_code(*, actor, code: str, session_id: int | None = No
     decoded_id = checkin.read_code(code, session_id=session_id)
     deputy = _deputy_of(actor)
     with transaction.atomic():
-        session = CongressSession.objects.select_for_update().select_related("term").filter(pk=decoded_id).first()
+        session = CongressSession.objects.select_for_update(of=("self",)).select_related("term").filter(pk=decoded_id).first()
         if session is None:
             raise checkin.CheckinCodeError("签到码无效,找不到对应的会议。", "forged")
         _require(actor, "sessions_app.check_in", session, "您不是本乡镇的人大代表,不能在此签到。")
@@ -197,7 +197,7 @@ def attendance_record(
 
 
 def _lock_vote(vote: Vote) -> Vote:
-    return Vote.objects.select_for_update().select_related("session__term", "session__township").get(pk=vote.pk)
+    return Vote.objects.select_for_update(of=("self",)).select_related("session__term", "session__township").get(pk=vote.pk)
 
 
 def vote_open(*, actor, vote: Vote, notify: bool = True) -> Vote:
@@ -410,7 +410,7 @@ def livelihood_voting_finalize(*, actor, session: CongressSession) -> list:
     _require(actor, "sessions_app.manage_session", session)
     with transaction.atomic():
         session = _lock_session(session)
-        projects = list(LivelihoodProject.objects.select_for_update().filter(session=session).select_related("vote"))
+        projects = list(LivelihoodProject.objects.select_for_update(of=("self",)).filter(session=session).select_related("vote"))
         if not projects or any(p.vote_id is None for p in projects):
             raise ActionRefused("民生实事项目票决尚未开始。")
         for project in projects:
@@ -435,7 +435,7 @@ def project_progress_add(
     视察调研 duty record each; ``completion`` updates the project's status."""
     _require(actor, "sessions_app.manage_session", project.session)
     with transaction.atomic():
-        project = LivelihoodProject.objects.select_for_update().select_related("session").get(pk=project.pk)
+        project = LivelihoodProject.objects.select_for_update(of=("self",)).select_related("session").get(pk=project.pk)
         if not project.selected:
             raise ActionRefused("只有入选的民生实事项目才需要跟踪进展。")
         progress = ProjectProgress(
@@ -570,7 +570,7 @@ def finding_to_suggestion(*, actor, finding: SupervisionFinding, kind: str = "su
     if service is None:
         raise ActionRefused("建议办理模块尚未启用,暂不能把问题转为建议。")
     with transaction.atomic():
-        finding = SupervisionFinding.objects.select_for_update().select_related("activity").get(pk=finding.pk)
+        finding = SupervisionFinding.objects.select_for_update(of=("self",)).select_related("activity").get(pk=finding.pk)
         if finding.suggestion_ref:
             raise ActionRefused("该问题已经转为建议。")
         if finding.department_id is None:
