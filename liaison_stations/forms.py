@@ -131,13 +131,18 @@ class ReceptionRecordForm(StationDeputiesMixin, forms.ModelForm):
 
 
 class ReceptionIssueForm(forms.ModelForm):
+    visitor_phone = forms.CharField(
+        label="来访人电话", max_length=20, required=False,
+        help_text="仅工作人员可见,公开页面不显示。",
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+
     class Meta:
         model = ReceptionIssue
         fields = ["visitor_name", "visitor_phone", "village", "content", "answered_on_spot", "answer"]
         widgets = {
             "content": forms.Textarea(attrs={"rows": 3}),
             "answer": forms.Textarea(attrs={"rows": 2}),
-            "visitor_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         }
 
     def __init__(self, *args, township, **kwargs):
