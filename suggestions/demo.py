@@ -187,7 +187,7 @@ class _Builder:
         for action, frm, to, when, note in events:
             actor = {"submit": self.staff, "claim": s.lead_deputy.user if s.lead_deputy else None,
                      "present": s.lead_deputy.user if s.lead_deputy else None, "answer": s.lead_deputy.user if s.lead_deputy else None,
-                     "sign": self.handler, "reply": self.handler}.get(action, self.staff)
+                     "sign": self.handler, "reply": self.handler}.get(action) or self.staff
             event = SuggestionEvent.objects.create(suggestion=s, action=action, actor=actor,
                                                    actor_label=str(actor) if actor else "群众", from_state=frm,
                                                    to_state=to, note=note)

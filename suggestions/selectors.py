@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
@@ -72,7 +72,7 @@ def work_queue(user, *, state: str = "", q: str = "", overdue: bool = False) -> 
         qs = qs.filter(state__in=OPEN_STATES, due_date__lt=timezone.localdate())
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(code__iexact=q) | Q(content__icontains=q))
-    return qs.order_by("due_date", "-submitted_at")
+    return qs.order_by(F("due_date").asc(nulls_last=True), "-submitted_at")
 
 
 def deputy_inbox(user) -> QuerySet:
@@ -80,7 +80,7 @@ def deputy_inbox(user) -> QuerySet:
     deputy = deputy_of(user)
     if deputy is None:
         return Suggestion.objects.none()
-    return _list_qs().filter(routed_deputies=deputy, state=State.SUBMITTED).order_by("due_date")
+    return _list_qs().filter(routed_deputies=deputy, state=State.SUBMITTED).order_by(F("due_date").asc(nulls_last=True))
 
 
 def deputy_own(user) -> QuerySet:
@@ -101,7 +101,7 @@ def department_queue(user) -> QuerySet:
         .filter(Q(lead_department_id=user.department_id) | Q(co_departments=user.department_id))
         .exclude(state__in=[State.SUBMITTED, State.CLAIMED, State.PRESENTED])
         .distinct()
-        .order_by("due_date", "-dispatched_at")
+        .order_by(F("due_date").asc(nulls_last=True), "-dispatched_at")
     )
 
 
