@@ -92,7 +92,7 @@ def station_detail(request, township, pk):
         "activities": StationActivity.objects.filter(station=station)
         .order_by("-date", "-id")
         .only("pk", "title", "date", "kind", "station_id")[:8],
-        "qr_svg": _qr(station).svg_inline(scale=5, dark="#222"),
+        "qr_svg": _qr(station).svg_inline(dark="#222", omitsize=True),
         "suggest_url": suggestion_form_url(station),
     })
 
@@ -127,7 +127,7 @@ def poster(request, township, pk):
     station = _station(township, pk)
     return render(request, "liaison_stations/public/poster.html", {
         "station": station, "township": station.township,
-        "qr_svg": _qr(station).svg_inline(scale=12, dark="#000"),
+        "qr_svg": _qr(station).svg_inline(dark="#000", omitsize=True),
         "suggest_url": suggestion_form_url(station),
         "rules": station.reception_rules.filter(is_active=True),
         "liaison_phone": mask_phone(station.liaison_phone),
