@@ -178,3 +178,28 @@ def test_schedule_query_count_does_not_grow(client, world, django_assert_num_que
     with django_assert_num_queries(8):
         response = client.get(url("schedule", world.station.pk) + "?year=2026")
     assert response.status_code == 200
+
+
+def test_issue_offers_convert_to_suggestion_then_links_to_it(client, world):
+    from django.urls import NoReverseMatch
+
+    record = services.reception_record_save(actor=world.staff_a, station=world.station,
+                                            date=D(2026, 1, 15), deputies=world.deputies[:1])
+    issue = services.reception_issue_add(actor=world.staff_a, record=record, content="修路")
+    try:
+        convert = reverse("suggestions_portal:from_reception_issue", args=[issue.pk])
+    except NoReverseMatch:
+        pytest.skip("the suggestions module is not installed")
+    client.force_login(world.staff_a)
+    page = client.get(url("reception", record.pk)).content.decode()
+    assert f'action="{convert}"' in page and "转为建议" in page
+    admin_page = client.get(
+        reverse("admin:liaison_stations_receptionrecord_change", args=[record.pk])
+    ).content.decode()
+    assert f'formaction="{convert}"' in admin_page
+    client.post(convert)
+    issue.refresh_from_db()
+    suggestion = issue.suggestion
+    page = client.get(url("reception", record.pk)).content.decode()
+    assert "已转为建议" in page and f'action="{convert}"' not in page
+    assert reverse("suggestions_portal:detail", args=[suggestion.pk]) in page
