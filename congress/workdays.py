@@ -42,6 +42,7 @@ class WorkCalendar:
         self.years = set(years)
         self.overrides = _overrides_for_years(self.years)
         self.override_years = {d.year for d in self.overrides}
+        self._prefixes: dict[int, list[int]] = {}
 
     def _ensure(self, year: int) -> None:
         if year not in self.years:
@@ -79,15 +80,33 @@ class WorkCalendar:
             day += datetime.timedelta(days=1)
         return day
 
+    def _prefix(self, year: int) -> list[int]:
+        """prefix[n] = working days among the first n days of ``year`` (computed once)."""
+        prefix = self._prefixes.get(year)
+        if prefix is None:
+            prefix = [0]
+            day = datetime.date(year, 1, 1)
+            while day.year == year:
+                prefix.append(prefix[-1] + self.is_workday(day))
+                day += datetime.timedelta(days=1)
+            self._prefixes[year] = prefix
+        return prefix
+
+    def _upto(self, day: datetime.date) -> int:
+        """Working days from 1 January of ``day``'s year up to and including ``day``."""
+        return self._prefix(day.year)[day.timetuple().tm_yday]
+
     def workdays_between(self, start: datetime.date, end: datetime.date) -> int:
-        """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
-        count = 0
-        day = start
-        while day < end:
-            day += datetime.timedelta(days=1)
-            if self.is_workday(day):
-                count += 1
-        return count
+        """Working days after ``start`` up to and including ``end`` (0 when end <= start).
+        Answered from per-year prefix counts, so a long span costs no more than a short one."""
+        if end <= start:
+            return 0
+        if start.year == end.year:
+            return self._upto(end) - self._upto(start)
+        count = self._prefix(start.year)[-1] - self._upto(start)
+        for year in range(start.year + 1, end.year):
+            count += self._prefix(year)[-1]
+        return count + self._upto(end)
 
 
 def add_months(start: datetime.date, months: int) -> datetime.date:
