@@ -110,7 +110,7 @@ def _qr_context(session):
     qr = segno.make(url, error="m")
     return {
         "session": session,
-        "qr_svg": qr.svg_inline(scale=8, border=2, dark="#000", light="#fff"),
+        "qr_svg": qr.svg_inline(scale=8, border=2, dark="#000", light="#fff", omitsize=True),
         "checkin_url": url,
         "seconds_left": checkin.seconds_left(),
         "summary": selectors.attendance_summary(session),

@@ -139,6 +139,7 @@ def test_public_page_shows_published_resolutions_and_selected_projects_without_p
     LivelihoodProject.objects.filter(pk=project.pk).update(selected=True, rank=1)
     LivelihoodProjectFactory(session=hall.session, title="未入选项目")
     url = reverse("sessions_public:congress_home", args=[hall.township.slug])
+    assert url in client.get(reverse("public:township", args=[hall.township.slug])).content.decode()
     html = client.get(url).content.decode()
     assert "关于政府工作报告的决议" in html and "村道硬化工程" in html
     assert "未公布内容" not in html and "未入选项目" not in html
