@@ -93,3 +93,18 @@ class ProjectFromSuggestionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["suggestion"].queryset = suggestions
         self.fields["department"].queryset = departments
+
+
+class ProgressReportForm(forms.Form):
+    """A department's progress report on a selected 民生实事 project."""
+
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}), error_messages={"required": "请填写日期。", "invalid": "日期格式不正确。"})
+    percent = forms.IntegerField(label="完成进度(%)", min_value=0, max_value=100, required=False, error_messages={"min_value": "进度应在0到100之间。", "max_value": "进度应在0到100之间。"})
+    content = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": "请填写进展情况。"})
+    completion = forms.ChoiceField(label="完成情况", choices=())
+
+    def __init__(self, *args, **kwargs):
+        from .models import LivelihoodProject
+
+        super().__init__(*args, **kwargs)
+        self.fields["completion"].choices = LivelihoodProject.Completion.choices

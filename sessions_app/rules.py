@@ -29,3 +29,17 @@ rules.add_perm("sessions_app.watch_attendance", can_view_attendance)
 # Compliance flags (sessions per year, presidium meetings per quarter).
 can_view_compliance = p.is_superuser | p.is_county_viewer | p.is_presidium_staff
 rules.add_perm("sessions_app.view_compliance", can_view_compliance)
+
+
+@rules.predicate
+def handles_project(user, project) -> bool:
+    """The handler (承办单位经办人) of the project's responsible department."""
+    if project is None:
+        return True
+    return bool(user.department_id) and project.department_id == user.department_id
+
+
+# Progress reports on a selected 民生实事 project: the office, or the responsible department.
+can_report_progress = can_manage_session | (p.is_handler & handles_project)
+rules.add_perm("sessions_app.report_progress", can_report_progress)
+can_list_projects = p.is_handler | p.is_presidium_staff

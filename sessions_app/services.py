@@ -432,8 +432,12 @@ def project_progress_add(
     percent: int | None = None, inspectors=(), completion: str | None = None,
 ) -> ProjectProgress:
     """A progress report or a deputies' inspection of a selected project; inspectors get one
-    视察调研 duty record each; ``completion`` updates the project's status."""
-    _require(actor, "sessions_app.manage_session", project.session)
+    视察调研 duty record each; ``completion`` updates the project's status. The responsible
+    department's handler may file progress reports (not inspections) on its own projects."""
+    _require(actor, "sessions_app.report_progress", project)
+    if not actor.has_perm("sessions_app.manage_session", project.session):
+        if kind != ProjectProgress.Kind.REPORT or list(inspectors):
+            raise PermissionDenied("承办单位只能报送进展,代表视察由人大办登记。")
     with transaction.atomic():
         project = LivelihoodProject.objects.select_for_update(of=("self",)).select_related("session").get(pk=project.pk)
         if not project.selected:

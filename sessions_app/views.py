@@ -21,10 +21,11 @@ from .forms import (
     LivelihoodBallotForm,
     LivelihoodOpenForm,
     PaperCountForm,
+    ProgressReportForm,
     ProjectFromSuggestionForm,
     SessionSuggestionForm,
 )
-from .models import BallotReceipt, CongressSession, Vote
+from .models import BallotReceipt, CongressSession, LivelihoodProject, ProjectProgress, Vote
 
 
 def _require(user, perm, obj):
@@ -416,6 +417,46 @@ def project_from_suggestion(request, pk):
             return redirect("sessions_portal:livelihood_ballot", pk=session.pk)
     return render(
         request, "sessions_app/project_from_suggestion.html", {"session": session, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def my_projects(request):
+    """Selected 民生实事 projects of the handler's department (or the office's township)."""
+    user = request.user
+    qs = LivelihoodProject.objects.filter(selected=True).select_related("session__term", "department")
+    if user.department_id and user.role == "handler":
+        qs = qs.filter(department_id=user.department_id)
+    elif user.has_perm("sessions_app.manage_session"):
+        qs = scope_to_user(qs, user)
+    else:
+        raise PermissionDenied
+    projects = list(qs.order_by("-session__start_date", "rank")[:100])
+    return render(request, "sessions_app/my_projects.html", {"projects": projects})
+
+
+@login_required
+def project_progress_new(request, pk):
+    project = (
+        LivelihoodProject.objects.select_related("session__township", "department").filter(pk=pk, selected=True).first()
+    )
+    if project is None or not request.user.has_perm("sessions_app.report_progress", project):
+        raise PermissionDenied("您没有权限报送该项目的进展。")
+    form = ProgressReportForm(request.POST or None, initial={"date": timezone.localdate(), "completion": project.completion})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_progress_add(
+                actor=request.user, project=project, kind=ProjectProgress.Kind.REPORT, **form.cleaned_data
+            )
+        except services.ActionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "进展已报送,将在公开页面显示。")
+            return redirect("sessions_portal:my_projects")
+    progress = project.progress.order_by("-date", "-id")[:20]
+    return render(
+        request, "sessions_app/project_progress.html", {"project": project, "form": form, "progress": progress},
         status=400 if form.errors else 200,
     )
 

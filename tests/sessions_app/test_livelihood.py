@@ -110,3 +110,34 @@ def test_progress_and_inspection_give_duty_records_and_show_publicly(client):
     assert project.completion == "in_progress"
     page = client.get(project.get_public_url()).content.decode()
     assert "代表视察施工现场" in page and "推进中" in page
+
+
+@pytest.mark.django_db
+def test_department_handler_reports_progress_on_its_own_projects(client):
+    from congress.roles import Role
+    from tests.factories import UserFactory
+
+    hall = Hall(size=2, accounts=0)
+    project = LivelihoodProjectFactory(session=hall.session)
+    LivelihoodProject.objects.filter(pk=project.pk).update(selected=True, rank=1)
+    handler = UserFactory(township=hall.township, county=hall.township.county, role=Role.HANDLER, department=project.department)
+    stranger = UserFactory(
+        township=hall.township, county=hall.township.county, role=Role.HANDLER,
+        department=LivelihoodProjectFactory(session=hall.session).department,
+    )
+    url = reverse("sessions_portal:project_progress_new", args=[project.pk])
+    client.force_login(handler)
+    assert project.title in client.get(reverse("sessions_portal:my_projects")).content.decode()
+    bad = client.post(url, {"date": "2026-05-01", "percent": "150", "content": "", "completion": "in_progress"})
+    assert bad.status_code == 400 and "进度应在0到100之间" in bad.content.decode()
+    client.post(url, {"date": "2026-05-01", "percent": "30", "content": "已完成招标", "completion": "in_progress"})
+    project.refresh_from_db()
+    assert project.completion == "in_progress" and project.progress.get().content == "已完成招标"
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.project_progress_add(actor=handler, project=project, kind="inspection", date=hall.session.start_date,
+                                      content="x", inspectors=hall.roster[:1])
+    client.force_login(stranger)
+    assert client.get(url).status_code == 403
+    assert project.title not in client.get(reverse("sessions_portal:my_projects")).content.decode()
