@@ -10,6 +10,7 @@ the number of townships or records, and says which records stand behind each num
 
 import datetime
 from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -76,6 +77,13 @@ class Overview:
     quarters: dict = field(default_factory=dict)  # {township_id: {"meetings": [q1..q4], ...}}
 
 
+def percent(part: int, whole: int) -> Decimal | None:
+    """part ÷ whole as a percentage with one decimal, rounded half up; None when whole is 0."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def _zero_row(township: Township) -> dict:
     row = {c.key: 0 for c in COLUMNS}
     for c in COLUMNS:
@@ -134,8 +142,7 @@ def _add_stations(rows, ids, period: Period) -> None:
             row["compliance_total"] += total
             row["compliance_checked"] += checked
     for row in rows.values():
-        if row["compliance_total"]:
-            row["compliance"] = round(100 * row["compliance_checked"] / row["compliance_total"], 1)
+        row["compliance"] = percent(row["compliance_checked"], row["compliance_total"])
     span = (period.date_from, period.date_to)
     for r in ReceptionDay.objects.filter(
         station__township_id__in=ids, date__range=span, is_cancelled=False
@@ -150,7 +157,8 @@ def _add_stations(rows, ids, period: Period) -> None:
 def _add_suggestions(rows, ids, period: Period, today) -> None:
     townships = list(ids)
     figures = suggestion_selectors.figures_by_township(
-        townships=townships, date_from=period.date_from, date_to=period.date_to, today=today
+        townships=townships, date_from=period.date_from, date_to=period.date_to, today=today,
+        stage_days=False,
     )
     for township_id, f in figures.items():
         if township_id not in rows:
@@ -224,9 +232,8 @@ def township_overview(*, townships: QuerySet, period: Period, today: datetime.da
 
 def _totals(rows: list[dict], ids, period: Period, today) -> dict:
     totals = {c.key: sum(r[c.key] or 0 for r in rows) for c in COLUMNS if c.fmt == "int"}
-    checked = sum(r["compliance_checked"] for r in rows)
-    total = sum(r["compliance_total"] for r in rows)
-    totals["compliance"] = round(100 * checked / total, 1) if total else None
+    totals["compliance"] = percent(sum(r["compliance_checked"] for r in rows),
+                                   sum(r["compliance_total"] for r in rows))
     f = suggestion_selectors.suggestion_figures(
         townships=list(ids), date_from=period.date_from, date_to=period.date_to, today=today
     ) if ids else None
@@ -398,7 +405,7 @@ def charts(*, townships: QuerySet, period: Period, today: datetime.date, overvie
     }, ["月份", "收到", "办结"], [(months[m - 1], intake[m], closures[m]) for m in range(1, 13)]))
 
     by_department = suggestion_selectors.figures_by_department(
-        townships=ids, date_from=period.date_from, date_to=period.date_to, today=today)
+        townships=ids, date_from=period.date_from, date_to=period.date_to, today=today, stage_days=False)
     from congress.models import Department
 
     names = {
@@ -440,7 +447,7 @@ def charts(*, townships: QuerySet, period: Period, today: datetime.date, overvie
     result.append(_chart("compliance", "联络站(点)阵地达标率(%)", {
         "tooltip": {}, "grid": {"left": 40, "right": 10},
         "xAxis": {"type": "category", "data": names}, "yAxis": {"type": "value", "max": 100},
-        "series": [{"type": "bar", "data": [r["compliance"] or 0 for r in overview.rows],
+        "series": [{"type": "bar", "data": [float(r["compliance"] or 0) for r in overview.rows],
                     "itemStyle": {"color": "#2b7a4b"}}],
     }, ["乡镇", "达标条目", "应达标条目", "达标率"],
         [(r["township"].name, r["compliance_checked"], r["compliance_total"], _pct(r["compliance"])) for r in overview.rows]))

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from congress.models import Township
+from congress.models import County, Township
 from congress.workdays import missing_calendar_years
 from deputies.models import Deputy, DutyRecord
 from liaison_stations.models import Station
@@ -18,10 +18,23 @@ from . import selectors
 from .annex import annex_docx
 from .exports import DOCX, XLSX, attachment, xlsx_bytes
 from .periods import Period
-from .rules import may_drill_into
+from .snapshots import county_snapshot
 
 
 QUARTER_CHOICES = [(1, "第一季度"), (2, "第二季度"), (3, "第三季度"), (4, "第四季度")]
+
+
+def _user_county(user, requested=None) -> County:
+    """The viewer's own county; a system administrator may pick one (?county=<slug>)."""
+    if user.is_superuser:
+        qs = County.objects.order_by("name")
+        county = qs.filter(slug=requested).first() if requested else None
+        county = county or qs.first()
+    else:
+        county = County.objects.filter(pk=user.county_id).first()
+    if county is None:
+        raise Http404("尚未建立县。")
+    return county
 
 
 def _county_townships(user):
@@ -38,7 +51,7 @@ def _township_for(user, slug) -> Township:
     return township
 
 
-def _overview_table(overview, *, drill_user):
+def _overview_table(overview):
     """Headers and rows of the figure table (used for the page and for xlsx)."""
     headers = ["乡镇"] + [c.label for c in selectors.COLUMNS]
     rows = []
@@ -46,6 +59,15 @@ def _overview_table(overview, *, drill_user):
         rows.append([row["township"].name] + [row[c.key] for c in selectors.COLUMNS])
     rows.append(["合计"] + [overview.totals.get(c.key) for c in selectors.COLUMNS])
     return headers, rows
+
+
+def _stages(overview):
+    """[(stage label, average working days or None)] in workflow order."""
+    from suggestions.selectors import STAGES
+
+    figures = overview.totals.get("_figures")
+    averages = figures.avg_workdays if figures else {}
+    return [(label, averages.get(label)) for _, _, label in STAGES]
 
 
 def _quarter_table(overview):
@@ -70,31 +92,36 @@ def county(request):
         raise PermissionDenied("县级数据看板仅供县人大常委会和乡镇人大主席、副主席查看。")
     today = timezone.localdate()
     period = Period.from_query(request.GET, today)
-    townships = _county_townships(request.user)
-    overview = selectors.township_overview(townships=townships, period=period, today=today)
+    county_obj = _user_county(request.user, request.GET.get("county"))
+    snap = county_snapshot(county_obj, period, today=today)
+    overview, chart_list, stages = snap.overview, snap.charts, snap.stages
     export = request.GET.get("export")
     if export == "overview":
-        headers, rows = _overview_table(overview, drill_user=request.user)
+        headers, rows = _overview_table(overview)
         return attachment(xlsx_bytes(f"各乡镇工作情况({period.label})", headers, rows),
                           f"各乡镇工作情况-{period.label}.xlsx", XLSX)
+    if export == "stages":
+        return attachment(xlsx_bytes(f"建议办理各环节平均用时({period.label})", [s[0] for s in stages],
+                                     [[s[1] for s in stages]]), f"各环节平均用时-{period.label}.xlsx", XLSX)
     if export == "quarters":
         headers, rows = _quarter_table(overview)
         return attachment(xlsx_bytes(f"会议与培训(按季度,{period.year}年)", headers, rows),
                           f"会议与培训-{period.year}年.xlsx", XLSX)
-    chart_list = selectors.charts(townships=townships, period=period, today=today, overview=overview)
     if export and export.startswith("chart-"):
         chart = next((c for c in chart_list if f"chart-{c['id']}" == export), None)
         if chart is None:
             raise Http404
         return attachment(xlsx_bytes(chart["title"], chart["headers"], chart["rows"]),
                           f"{chart['title']}.xlsx", XLSX)
+    sees_all = request.user.is_superuser or request.user.is_county_viewer
     for row in overview.rows:
-        row["may_drill"] = may_drill_into(request.user, row["township"])
+        row["may_drill"] = sees_all or row["township"].pk == request.user.township_id
     return render(request, "dashboards/county.html", {
-        "period": period, "overview": overview, "columns": selectors.COLUMNS, "charts": chart_list,
+        "county": county_obj, "period": period, "overview": overview, "columns": selectors.COLUMNS,
+        "charts": chart_list, "stages": stages, "computed_at": snap.computed_at,
         "years": range(today.year, today.year - 6, -1), "quarter_table": _quarter_table(overview),
         "quarter_choices": QUARTER_CHOICES,
-        "county_scope": True, "missing_years": missing_calendar_years([today.year, today.year + 1]),
+        "missing_years": missing_calendar_years([today.year, today.year + 1]),
     })
 
 
@@ -116,9 +143,13 @@ def township(request, slug):
     overview = selectors.township_overview(townships=townships, period=period, today=today)
     export = request.GET.get("export")
     if export == "overview":
-        headers, rows = _overview_table(overview, drill_user=request.user)
+        headers, rows = _overview_table(overview)
         return attachment(xlsx_bytes(f"{township.name}工作情况({period.label})", headers, rows[:-1]),
                           f"{township.name}工作情况-{period.label}.xlsx", XLSX)
+    if export == "stages":
+        stages = _stages(overview)
+        return attachment(xlsx_bytes(f"{township.name}建议办理各环节平均用时({period.label})", [s[0] for s in stages],
+                                     [[s[1] for s in stages]]), f"{township.name}各环节平均用时-{period.label}.xlsx", XLSX)
     drill = selectors.township_drilldown(township, period)
     if export == "stations":
         headers = ["联络站(点)", "类型", "进站代表", "标准", "达标条目", "应达标条目", "已开展接待"]
@@ -139,7 +170,7 @@ def township(request, slug):
         "township": township, "period": period, "overview": overview, "row": overview.rows[0],
         "columns": selectors.COLUMNS, "charts": chart_list, "drill": drill, "queue": queue,
         "quarters": overview.quarters[township.pk], "years": range(today.year, today.year - 6, -1),
-        "quarter_choices": QUARTER_CHOICES,
+        "quarter_choices": QUARTER_CHOICES, "stages": _stages(overview),
         "missing_years": missing_calendar_years([today.year, today.year + 1]),
     })
 

@@ -240,7 +240,7 @@ STAGES = [
 ]
 
 
-def _grouped(group: str | None, *, townships, department, date_from, date_to, today) -> dict:
+def _grouped(group: str | None, *, townships, department, date_from, date_to, today, stage_days=True) -> dict:
     today = today or timezone.localdate()
     base = _scoped(townships, department)
     keys = [group] if group else []
@@ -270,28 +270,28 @@ def _grouped(group: str | None, *, townships, department, date_from, date_to, to
     overdue = base.filter(state__in=OPEN_STATES, due_date__lt=today)
     for row in grouped_rows(overdue, n=Count("pk")):
         bucket(row).overdue = row["n"]
-    # Average working days per stage, from the stage timestamps. The database groups the rows
-    # by (start day, end day), so Python counts working days once per distinct pair of days,
-    # not once per suggestion: one query per stage, whatever the number of suggestions.
-    pairs = []
+    if not stage_days:
+        return result
+    # Average working days per stage. workdays_between(a, b) == ordinal(b) - ordinal(a) for a
+    # working-day ordinal counted from a fixed day, so the average of a stage is the mean
+    # ordinal of its end days minus the mean ordinal of its start days. The database counts
+    # suggestions per start day and per end day: two queries per stage, a few hundred rows each,
+    # whatever the number of suggestions.
+    day_counts = []
     years = {today.year}
     for start, end, label in STAGES:
-        rows = (
-            dispatched.filter(**{f"{start}__isnull": False, f"{end}__isnull": False})
-            .annotate(_start=TruncDate(start), _end=TruncDate(end))
-            .values(*keys, "_start", "_end")
-            .annotate(_n=Count("pk"))
-            .order_by()
-        )
-        for row in rows:
-            pairs.append((row[group] if group else None, label, row["_start"], row["_end"], row["_n"]))
-            years.update((row["_start"].year, row["_end"].year))
+        both = dispatched.filter(**{f"{start}__isnull": False, f"{end}__isnull": False})
+        for side, name in ((-1, start), (1, end)):
+            rows = both.annotate(_d=TruncDate(name)).values(*keys, "_d").annotate(_n=Count("pk")).order_by()
+            for row in rows:
+                day_counts.append((row[group] if group else None, label, side, row["_d"], row["_n"]))
+                years.add(row["_d"].year)
     cal = WorkCalendar(range(min(years), max(years) + 1))
+    epoch = datetime.date(min(years), 1, 1)
     sums: dict = {}
-    for key, label, start_day, end_day, n in pairs:
-        days = cal.workdays_between(start_day, end_day)
-        total, count = sums.setdefault((key, label), (0, 0))
-        sums[(key, label)] = (total + days * n, count + n)
+    for key, label, side, day, n in day_counts:
+        total, count = sums.get((key, label), (0, 0))
+        sums[(key, label)] = (total + side * n * cal.workdays_between(epoch, day), count + (n if side > 0 else 0))
     for (key, label), (total, n) in sums.items():
         result.setdefault(key, Figures()).avg_workdays[label] = round(total / n, 1)
     return result
@@ -311,16 +311,18 @@ def suggestion_figures(*, townships=None, department=None, date_from=None, date_
     return grouped.get(None, Figures())
 
 
-def figures_by_township(*, townships=None, date_from=None, date_to=None, today=None) -> dict[int, Figures]:
+def figures_by_township(*, townships=None, date_from=None, date_to=None, today=None,
+                   stage_days=True) -> dict[int, Figures]:
     """{township_id: Figures}."""
     return _grouped("township_id", townships=townships, department=None, date_from=date_from,
-                    date_to=date_to, today=today)
+                    date_to=date_to, today=today, stage_days=stage_days)
 
 
-def figures_by_department(*, townships=None, date_from=None, date_to=None, today=None) -> dict[int, Figures]:
+def figures_by_department(*, townships=None, date_from=None, date_to=None, today=None,
+                   stage_days=True) -> dict[int, Figures]:
     """{lead_department_id: Figures}."""
     return _grouped("lead_department_id", townships=townships, department=None, date_from=date_from,
-                    date_to=date_to, today=today)
+                    date_to=date_to, today=today, stage_days=stage_days)
 
 
 def state_counts(*, townships=None) -> dict[str, int]:

@@ -1,0 +1,231 @@
+"""Benchmark: a county of 50 townships with 1,000,000 suggestions and their timelines, 6,000
+deputies and 300,000 duty records; times the county dashboard, a township dashboard, the xlsx
+exports and an empty Django view in the same process.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/congress_bench python bench/dashboards.py
+    python bench/dashboards.py --scale 0.01          # a quick run (10,000 suggestions)
+
+Run it against a throw-away database: it migrates and adds rows (a second run reuses them).
+Prints figures; it asserts nothing.
+"""
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congress.settings")
+
+BATCH = 5000
+
+
+def _batched_create(model, rows_iter, total, label):
+    started = time.perf_counter()
+    batch, done = [], 0
+    for row in rows_iter:
+        batch.append(row)
+        if len(batch) == BATCH:
+            model.objects.bulk_create(batch)
+            done += len(batch)
+            batch = []
+            if done % 100_000 == 0:
+                print(f"  {label}: {done:,}/{total:,} ({time.perf_counter() - started:.0f} s)", flush=True)
+    if batch:
+        model.objects.bulk_create(batch)
+    print(f"  {label}: {total:,} in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def build(scale: float, seed: int = 7):
+    from django.utils import timezone
+
+    from congress.models import County, Department, ElectoralDistrict, Term, Township, User, Village
+    from congress.roles import Role
+    from deputies.models import Deputy, DutyKind, DutyRecord, Gender, Level, Mandate
+    from liaison_stations.models import ReceptionDay, ReceptionRecord, Station
+    from suggestions.models import Rating, ReplyClass, State, Suggestion, SuggestionEvent
+
+    rng = random.Random(seed)
+    county, created = County.objects.get_or_create(slug="bench", defaults={"name": "基准县"})
+    if not created and Suggestion.objects.filter(township__county=county).exists():
+        print("reusing the benchmark county already in this database")
+        return county
+    n_townships = 50
+    n_deputies = max(n_townships, int(6000 * scale))
+    n_records = int(300_000 * scale)
+    n_suggestions = int(1_000_000 * scale)
+    print(f"building: {n_townships} townships, {n_deputies:,} deputies, {n_records:,} duty records, "
+          f"{n_suggestions:,} suggestions (+2 timeline rows each)", flush=True)
+    townships = Township.objects.bulk_create(
+        [Township(county=county, name=f"基准{i:02d}镇", slug=f"bench{i:02d}") for i in range(n_townships)])
+    villages = Village.objects.bulk_create([Village(township=t, name="一村") for t in townships])
+    ElectoralDistrict.objects.bulk_create([ElectoralDistrict(township=t, number=1, name="一村") for t in townships])
+    Term.objects.bulk_create([Term(township=t, number=6, start_date=datetime.date(2021, 12, 28), is_current=True)
+                              for t in townships])
+    departments = Department.objects.bulk_create([
+        Department(county=county, township=t, name=f"办{k}", kind="town_office") for t in townships for k in range(4)])
+    stations = Station.objects.bulk_create([
+        Station(township=t, kind="home", name=f"代表之家{k}") for t in townships for k in range(5)])
+    User.objects.create(username="bench_viewer", role=Role.COUNTY_VIEWER, county=county)
+    User.objects.create(username="bench_staff", role=Role.STAFF, county=county, township=townships[0])
+    deputies = Deputy.objects.bulk_create([
+        Deputy(township=townships[i % n_townships], name=f"代表{i}", gender=Gender.MALE) for i in range(n_deputies)])
+    Mandate.objects.bulk_create([Mandate(deputy=d, level=Level.TOWN, term_number=6) for d in deputies])
+    through = Station.deputies.through
+    by_township = {}
+    for s in stations:
+        by_township.setdefault(s.township_id, []).append(s)
+    through.objects.bulk_create([
+        through(station_id=rng.choice(by_township[d.township_id]).pk, deputy_id=d.pk) for d in deputies])
+    today = timezone.localdate()
+    year_start = datetime.date(today.year - 1, 1, 1)
+    days_span = (today - year_start).days
+    ReceptionDay.objects.bulk_create([
+        ReceptionDay(station=s, date=datetime.date(y, m, day))
+        for s in stations for y in (today.year - 1, today.year) for m in range(1, 13) for day in (15, 20)
+        if datetime.date(y, m, day) <= today + datetime.timedelta(days=60)])
+    ReceptionRecord.objects.bulk_create([
+        ReceptionRecord(township_id=s.township_id, station=s, date=datetime.date(today.year, m, 15))
+        for s in stations for m in range(1, today.month + 1)])
+    kinds = list(DutyKind.values)
+    _batched_create(DutyRecord, (
+        DutyRecord(deputy=deputies[rng.randrange(n_deputies)], kind=rng.choice(kinds),
+                   date=year_start + datetime.timedelta(days=rng.randrange(days_span)), content="履职")
+        for _ in range(n_records)), n_records, "duty records")
+
+    submitted_field = Suggestion._meta.get_field("submitted_at")
+    submitted_field.auto_now_add = False
+    event_created = SuggestionEvent._meta.get_field("created_at")
+    event_created.auto_now_add = False
+    tz = timezone.get_current_timezone()
+    deputies_by_township = {}
+    for d in deputies:
+        deputies_by_township.setdefault(d.township_id, []).append(d)
+    depts_by_township = {}
+    for dep in departments:
+        depts_by_township.setdefault(dep.township_id, []).append(dep)
+    outcomes = ([State.CLOSED] * 60 + [State.EVALUATED] * 5 + [State.REPLIED] * 5 + [State.IN_PROGRESS] * 10
+                + [State.DISPATCHED] * 5 + [State.PRESENTED] * 3 + [State.CLAIMED] * 4 + [State.SUBMITTED] * 5
+                + [State.REJECTED] * 2 + [State.WITHDRAWN] * 1)
+    order = [State.SUBMITTED, State.CLAIMED, State.PRESENTED, State.DISPATCHED, State.IN_PROGRESS,
+             State.REPLIED, State.EVALUATED, State.CLOSED]
+
+    def suggestions():
+        for i in range(n_suggestions):
+            t = townships[i % n_townships]
+            state = rng.choice(outcomes)
+            submitted = datetime.datetime.combine(
+                year_start + datetime.timedelta(days=rng.randrange(days_span)), datetime.time(9), tz)
+            s = Suggestion(township=t, code=f"BN{i:010d}", title=f"事项{i}", content="内容", channel="letter",
+                           state=state, submitted_at=submitted, due_date=(submitted + datetime.timedelta(days=10)).date())
+            reached = order.index(state) if state in order else 0
+            moment = submitted
+            stamps = ["claimed_at", "presented_at", "dispatched_at", "signed_at", "replied_at", "evaluated_at", "closed_at"]
+            for step, name in enumerate(stamps, start=1):
+                if reached >= step:
+                    moment = moment + datetime.timedelta(days=rng.randint(1, 12))
+                    setattr(s, name, moment)
+            if reached >= 1:
+                s.lead_deputy = rng.choice(deputies_by_township[t.pk])
+            if reached >= 3:
+                s.lead_department = rng.choice(depts_by_township[t.pk])
+                s.deadline = (s.dispatched_at + datetime.timedelta(days=90)).date()
+                s.due_date = s.deadline
+            if reached >= 5:
+                s.first_replied_at = s.replied_at
+                s.reply_class = rng.choice([ReplyClass.A, ReplyClass.A, ReplyClass.B, ReplyClass.C])
+            if reached >= 6:
+                s.rating = rng.choice([Rating.SATISFIED, Rating.SATISFIED, Rating.BASIC, Rating.UNSATISFIED])
+            if state == State.REJECTED:
+                s.rejection_reason = "属于诉讼渠道"
+            if state in (State.CLOSED, State.REJECTED, State.WITHDRAWN):
+                s.due_date = None
+            yield s
+
+    _batched_create(Suggestion, suggestions(), n_suggestions, "suggestions")
+    print("  timelines ...", flush=True)
+    ids = Suggestion.objects.filter(township__county=county).values_list("pk", "state", "submitted_at")
+
+    def events():
+        for pk, state, submitted in ids.iterator(chunk_size=20_000):
+            yield SuggestionEvent(suggestion_id=pk, action="submit", to_state=State.SUBMITTED, created_at=submitted)
+            yield SuggestionEvent(suggestion_id=pk, action="move", to_state=state,
+                                  created_at=submitted + datetime.timedelta(days=20))
+
+    _batched_create(SuggestionEvent, events(), 2 * n_suggestions, "timeline rows")
+    submitted_field.auto_now_add = True
+    event_created.auto_now_add = True
+    return county
+
+
+def timed(client, url, repeat=3):
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    times = []
+    queries = 0
+    size = 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(url)
+            body = b"".join(response) if response.streaming else response.content
+            times.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+        queries = len(ctx.captured_queries)
+        size = len(body)
+        reset_queries()
+    return statistics.median(times), queries, size
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1,000,000 suggestions")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import override_settings, setup_test_environment
+
+    from congress.models import User
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    print(f"database: {connection.vendor} {settings.DATABASES['default'].get('NAME')}")
+    started = time.perf_counter()
+    county = build(args.scale)
+    print(f"data ready in {time.perf_counter() - started:.0f} s")
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(User.objects.get(username="bench_viewer"))
+    first = county.townships.order_by("slug").first()
+    pages = [
+        ("empty Django view", "/bench-empty/"),
+        ("county dashboard", "/dashboard/"),
+        ("township dashboard", f"/dashboard/t/{first.slug}/"),
+        ("county overview xlsx", "/dashboard/?export=overview"),
+        ("township suggestions xlsx", f"/dashboard/records/dispatched/?township={first.slug}&export=xlsx"),
+    ]
+    results = []
+    with override_settings(ROOT_URLCONF="bench.urls_bench", ALLOWED_HOSTS=["localhost"]):
+        for label, url in pages:
+            seconds, queries, size = timed(client, url, args.repeat)
+            results.append((label, seconds, queries, size))
+            print(f"{label:28} {seconds * 1000:10.1f} ms  {queries:4d} queries  {size / 1024:8.1f} KiB", flush=True)
+    floor = results[0][1]
+    print("\nratio to the empty view:")
+    for label, seconds, _, _ in results[1:]:
+        print(f"  {label:28} {seconds / floor:10.0f}x")
+
+
+if __name__ == "__main__":
+    main()

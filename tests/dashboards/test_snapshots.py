@@ -1,0 +1,55 @@
+"""County figures are computed ahead by beat and reused while fresh."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from congress.models import County, User
+from dashboards.models import Snapshot
+from dashboards.periods import Period
+from dashboards.tasks import refresh_county_snapshots
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client, **params):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("dashboards:county"), params)
+    assert response.status_code == 200
+    return response, len(ctx.captured_queries)
+
+
+def test_second_view_reads_the_snapshot_and_shows_when_computed(client, demo):
+    client.force_login(User.objects.get(username="county_viewer"))
+    Snapshot.objects.all().delete()
+    first, first_queries = _get(client)
+    second, second_queries = _get(client)
+    assert Snapshot.objects.count() == 1
+    assert second_queries < first_queries
+    assert [r["dispatched"] for r in second.context["overview"].rows] == [
+        r["dispatched"] for r in first.context["overview"].rows]
+    computed = timezone.localtime(Snapshot.objects.get().computed_at).strftime("%Y-%m-%d %H:%M")
+    assert f"数据统计于 {computed}" in second.content.decode()
+
+
+def test_stale_snapshot_is_recomputed(client, demo, settings):
+    client.force_login(User.objects.get(username="county_viewer"))
+    _get(client)
+    stale = timezone.now() - datetime.timedelta(seconds=settings.DASHBOARD_SNAPSHOT_MAX_AGE + 5)
+    Snapshot.objects.update(computed_at=stale, data={"rows": [], "totals": {}, "quarters": {}, "charts": [], "stages": []})
+    response, _ = _get(client)
+    assert len(response.context["overview"].rows) == 2
+    assert Snapshot.objects.get(year=timezone.localdate().year, quarter=0).computed_at > stale
+
+
+def test_beat_task_refreshes_current_year_and_quarter(demo):
+    Snapshot.objects.all().delete()
+    today = timezone.localdate()
+    assert refresh_county_snapshots() == 2 * County.objects.count()
+    county = County.objects.get(slug="yunxi")
+    keys = set(Snapshot.objects.filter(scope=f"county:{county.pk}").values_list("year", "quarter"))
+    assert keys == {(today.year, 0), (today.year, Period.from_query({}, today).quarter or (today.month - 1) // 3 + 1)}
