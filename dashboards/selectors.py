@@ -21,6 +21,7 @@ from deputies.models import Deputy, DeputyGroup, DutyKind, DutyRecord, Level, Ma
 from liaison_stations.models import ReceptionDay, ReceptionRecord, Station
 from liaison_stations.selectors import with_compliance
 from sessions_app.models import CongressSession, PresidiumMeeting
+from sessions_app.selectors import presidium_meetings_per_quarter_by_township
 from suggestions import selectors as suggestion_selectors
 from suggestions.models import Suggestion
 
@@ -217,13 +218,14 @@ def township_overview(*, townships: QuerySet, period: Period, today: datetime.da
         _add_stations(rows, ids, period)
         _add_suggestions(rows, ids, period, today)
         _add_sessions(rows, ids, period, quarters)
+    # Flags use the sessions app's own definitions (finished years with fewer than two
+    # sessions; finished quarters of the current term without a presidium meeting).
+    flagged = presidium_meetings_per_quarter_by_township(ids, today=today) if ids else {}
     for t in township_list:
         q = quarters[t.pk]
-        # Quarters of the year already begun that had no presidium meeting (between sessions).
-        last_quarter = 4 if period.year < today.year else (today.month - 1) // 3 + 1
         q["missing_meeting_quarters"] = [
-            i + 1 for i, n in enumerate(q["meetings"]) if n == 0 and i + 1 <= last_quarter
-        ] if period.year <= today.year else []
+            m.quarter for m in flagged.get(t.pk, []) if m.flagged and m.year == period.year
+        ]
         q["too_few_sessions"] = period.year < today.year and q["sessions_year"] < 2
     totals = _totals(list(rows.values()), ids, period, today)
     return Overview(period=period, rows=[rows[t.pk] for t in township_list], totals=totals,

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from congress.models import Term, Township
@@ -356,26 +356,41 @@ def presidium_meetings_per_quarter(township: Township, *, today: datetime.date) 
     """Presidium meetings per calendar quarter between sessions: from the quarter of the
     current term's first session up to today. A quarter that is over without any presidium
     meeting is flagged (主席团在闭会期间至少每季度举行一次会议). The running quarter is never
-    flagged. Two queries."""
-    term = Term.objects.filter(township=township, is_current=True).first()
-    first = (
-        CongressSession.objects.filter(township=township, term=term).order_by("start_date").first()
-        if term
-        else None
+    flagged. See :func:`presidium_meetings_per_quarter_by_township`."""
+    return presidium_meetings_per_quarter_by_township([township.pk], today=today).get(township.pk, [])
+
+
+def presidium_meetings_per_quarter_by_township(township_ids, *, today: datetime.date) -> dict[int, list[QuarterMeetings]]:
+    """{township_id: [QuarterMeetings]} for many townships in two queries (the definition of
+    :func:`presidium_meetings_per_quarter`). Townships without a session in their current term
+    get an empty list."""
+    township_ids = list(township_ids)
+    firsts = dict(
+        CongressSession.objects.filter(township_id__in=township_ids, term__is_current=True)
+        .values("township_id")
+        .annotate(first=Min("start_date"))
+        .values_list("township_id", "first")
+        .order_by()
     )
-    if first is None:
-        return []
-    year, quarter = _quarter_of(first.start_date)
-    quarter_start = datetime.date(year, 3 * quarter - 2, 1)
-    counts: dict[tuple[int, int], int] = {}
-    for day in PresidiumMeeting.objects.filter(township=township, date__gte=quarter_start).values_list("date", flat=True):
-        key = _quarter_of(day)
+    if not firsts:
+        return {}
+    earliest = min(firsts.values())
+    earliest_year, earliest_quarter = _quarter_of(earliest)
+    counts: dict[tuple[int, int, int], int] = {}
+    for township_id, day in PresidiumMeeting.objects.filter(
+        township_id__in=list(firsts), date__gte=datetime.date(earliest_year, 3 * earliest_quarter - 2, 1)
+    ).values_list("township_id", "date"):
+        key = (township_id, *_quarter_of(day))
         counts[key] = counts.get(key, 0) + 1
     now = _quarter_of(today)
-    result = []
-    while (year, quarter) <= now:
-        result.append(QuarterMeetings(year, quarter, counts.get((year, quarter), 0), (year, quarter) < now))
-        year, quarter = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
+    result = {}
+    for township_id, first in firsts.items():
+        year, quarter = _quarter_of(first)
+        rows = []
+        while (year, quarter) <= now:
+            rows.append(QuarterMeetings(year, quarter, counts.get((township_id, year, quarter), 0), (year, quarter) < now))
+            year, quarter = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
+        result[township_id] = rows
     return result
 
 

@@ -111,3 +111,23 @@ def test_a_figure_links_to_exactly_the_records_behind_it(client, demo):
             assert response.context["total"] == row[key], (figure, row["township"].name)
     html = client.get(reverse("dashboards:county")).content.decode()
     assert reverse("dashboards:records", args=["dispatched"]) in html
+
+
+def test_flags_match_the_sessions_app_definitions(client, demo):
+    from sessions_app.selectors import quarters_without_presidium_meeting, years_with_too_few_sessions
+
+    client.force_login(User.objects.get(username="county_viewer"))
+    today = timezone.localdate()
+    for year in (today.year, today.year - 1):
+        overview = client.get(reverse("dashboards:county"), {"year": year}).context["overview"]
+        for row in overview.rows:
+            township = Township.objects.get(pk=row["township"].pk)
+            q = overview.quarters[township.pk]
+            expected_quarters = [m.quarter for m in quarters_without_presidium_meeting(township, today=today)
+                                 if m.year == year]
+            assert q["missing_meeting_quarters"] == expected_quarters
+            assert q["too_few_sessions"] == (year in years_with_too_few_sessions(township, today=today))
+    # The demo leaves last year's third quarter without a presidium meeting and last year with one session.
+    last_year = client.get(reverse("dashboards:county"), {"year": today.year - 1}).context["overview"]
+    assert any(3 in q["missing_meeting_quarters"] for q in last_year.quarters.values())
+    assert any(q["too_few_sessions"] for q in last_year.quarters.values())
