@@ -7,8 +7,10 @@ from rules.contrib.models import RulesModel
 from simple_history.models import HistoricalRecords
 
 from congress import permissions as p
-from congress.models import ElectoralDistrict, Term, Township, TownshipScopedModel, User
-from congress.validators import mobile_validator, photo_validator
+from congress.models import ElectoralDistrict, Term, Township, TownshipScopedModel, User, Village
+from congress.validators import mask_phone, mobile_validator, photo_validator
+
+from . import predicates as dp
 
 
 class Level(models.TextChoices):
@@ -26,6 +28,14 @@ LEVEL_SHORT = {
     Level.PROVINCE: "省",
     Level.NATIONAL: "全国",
 }
+# Highest first: how rosters and boards list a person's levels ("市、县、镇").
+LEVEL_ORDER = [Level.NATIONAL, Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWN]
+
+
+def levels_label(levels) -> str:
+    """"市、县、镇" for a collection of level values, highest first."""
+    present = set(levels)
+    return "、".join(LEVEL_SHORT[level] for level in LEVEL_ORDER if level in present)
 
 
 class MandateStatus(models.TextChoices):
@@ -95,6 +105,16 @@ class DeputyGroup(TownshipScopedModel):
         return self.name
 
 
+class DeputyQuerySet(models.QuerySet):
+    def on_roster(self):
+        """Deputies holding at least one active mandate, at any level: the township roster."""
+        return self.filter(
+            models.Exists(
+                Mandate.objects.filter(deputy=models.OuterRef("pk"), status=MandateStatus.ACTIVE)
+            )
+        )
+
+
 class Deputy(TownshipScopedModel):
     """A person on the township's roster, counted once whatever levels they hold.
 
@@ -137,6 +157,8 @@ class Deputy(TownshipScopedModel):
     is_presidium_member = models.BooleanField("主席团成员", default=False)
     history = HistoricalRecords()
 
+    objects = DeputyQuerySet.as_manager()
+
     class Meta:
         verbose_name = "人大代表"
         verbose_name_plural = "人大代表"
@@ -145,6 +167,22 @@ class Deputy(TownshipScopedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def active_levels(self) -> list[str]:
+        """Levels of the active mandates (uses the ``active_mandates`` prefetch when present)."""
+        mandates = getattr(self, "active_mandates", None)
+        if mandates is None:
+            mandates = self.mandates.filter(status=MandateStatus.ACTIVE)
+        return [m.level for m in mandates]
+
+    @property
+    def levels_display(self) -> str:
+        return levels_label(self.active_levels)
 
 
 class Mandate(RulesModel):
@@ -181,7 +219,7 @@ class Mandate(RulesModel):
             ),
             models.CheckConstraint(condition=Q(term_number__gte=1), name="mandate_term_positive"),
         ]
-        rules_permissions = p.TOWNSHIP_RECORD_RULES
+        rules_permissions = dp.MANDATE_RULES
 
     def __str__(self):
         return f"{self.get_level_display()}(第{self.term_number}届,{self.get_status_display()})"
@@ -220,6 +258,11 @@ class DutyRecord(RulesModel):
     participants = models.ManyToManyField(
         Deputy, verbose_name="同行代表", blank=True, related_name="+"
     )
+    contact_persons = models.CharField(
+        "接待/联系对象", max_length=200, blank=True,
+        help_text="接待选民、联系选民、办实事时填写对象,如“上坪村村民张某等5人”",
+    )
+    outcome = models.TextField("办理结果或成效", blank=True)
     # 述职评议 only: voters' verdicts.
     satisfied_count = models.PositiveIntegerField("满意票", null=True, blank=True)
     basically_satisfied_count = models.PositiveIntegerField("基本满意票", null=True, blank=True)
@@ -247,7 +290,138 @@ class DutyRecord(RulesModel):
             models.CheckConstraint(condition=Q(hours__gte=0), name="duty_record_hours_not_negative"),
         ]
         indexes = [models.Index(fields=["deputy", "date"], name="duty_record_deputy_date")]
-        rules_permissions = p.TOWNSHIP_RECORD_RULES
+        rules_permissions = dp.DUTY_RECORD_RULES
 
     def __str__(self):
         return f"{self.date} {self.get_kind_display()}"
+
+
+class DutyPhoto(RulesModel):
+    """A photo of a duty-performance entry (checked by content and size on upload)."""
+
+    record = models.ForeignKey(
+        DutyRecord, verbose_name="履职记录", on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(
+        "照片", upload_to="deputies/duty/%Y/%m/", validators=[photo_validator]
+    )
+    caption = models.CharField("说明", max_length=100, blank=True)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    TOWNSHIP_FIELD = "record__deputy__township"
+
+    class Meta:
+        verbose_name = "履职照片"
+        verbose_name_plural = "履职照片"
+        ordering = ["record", "id"]
+        rules_permissions = p.TOWNSHIP_RECORD_RULES
+
+    def __str__(self):
+        return self.caption or f"照片{self.pk}"
+
+
+# Score of one entry of each kind when the township has not set its own weight.
+DEFAULT_DUTY_WEIGHTS = {
+    DutyKind.TRAINING: 1,
+    DutyKind.INSPECTION: 2,
+    DutyKind.LAW_ENFORCEMENT_CHECK: 2,
+    DutyKind.RECEPTION: 2,
+    DutyKind.VOTER_CONTACT: 1,
+    DutyKind.GROUP_ACTIVITY: 1,
+    DutyKind.SUGGESTION: 3,
+    DutyKind.PRACTICAL_DEED: 3,
+    DutyKind.PERFORMANCE_REVIEW: 2,
+    DutyKind.ATTEND_MEETING: 1,
+    DutyKind.ATTEND_SESSION: 2,
+}
+
+
+class DutyScoreWeight(TownshipScopedModel):
+    """The score one duty entry of ``kind`` earns in the township's annual 履职登记; a kind
+    without a row here scores its ``DEFAULT_DUTY_WEIGHTS`` value."""
+
+    township = models.ForeignKey(
+        Township, verbose_name="乡镇", on_delete=models.PROTECT, related_name="duty_score_weights"
+    )
+    kind = models.CharField("履职类别", max_length=30, choices=DutyKind.choices)
+    weight = models.DecimalField("每次得分", max_digits=5, decimal_places=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "履职积分标准"
+        verbose_name_plural = "履职积分标准"
+        ordering = ["township", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "kind"], name="duty_weight_one_per_kind"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="duty_weight_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}:{self.weight}分/次"
+
+
+class PresidiumLink(RulesModel):
+    """"双联系" (1): a presidium member keeps in touch with a deputy of the township."""
+
+    member = models.ForeignKey(
+        Deputy, verbose_name="主席团成员", on_delete=models.CASCADE, related_name="presidium_duties",
+        limit_choices_to={"is_presidium_member": True},
+    )
+    deputy = models.ForeignKey(
+        Deputy, verbose_name="联系代表", on_delete=models.CASCADE, related_name="presidium_contacts"
+    )
+    since = models.DateField("建立联系日期", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    TOWNSHIP_FIELD = "deputy__township"
+
+    class Meta:
+        verbose_name = "主席团成员联系代表"
+        verbose_name_plural = "双联系:主席团成员联系代表"
+        ordering = ["member", "deputy"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "deputy"], name="presidium_link_unique"),
+            models.CheckConstraint(
+                condition=~Q(member=models.F("deputy")), name="presidium_link_not_self"
+            ),
+        ]
+        rules_permissions = p.TOWNSHIP_RECORD_RULES
+
+    def __str__(self):
+        return f"{self.member} → {self.deputy}"
+
+
+class VoterContact(RulesModel):
+    """"双联系" (2): one voter in a deputy's register of contacted voters (联系选民登记簿).
+    The voter's phone is private like a deputy's."""
+
+    deputy = models.ForeignKey(
+        Deputy, verbose_name="代表", on_delete=models.CASCADE, related_name="voter_contacts"
+    )
+    name = models.CharField("选民姓名", max_length=30)
+    village = models.ForeignKey(
+        Village, verbose_name="所在村(社区)", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    address = models.CharField("住址或单位", max_length=100, blank=True)
+    phone = models.CharField("联系电话", max_length=11, blank=True, validators=[mobile_validator])
+    since = models.DateField("建立联系日期", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    TOWNSHIP_FIELD = "deputy__township"
+
+    class Meta:
+        verbose_name = "联系选民"
+        verbose_name_plural = "双联系:代表联系选民登记"
+        ordering = ["deputy", "name", "id"]
+        rules_permissions = dp.OWN_ROW_RULES
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
