@@ -66,7 +66,9 @@ class DutyRecordQuickForm(forms.Form):
             attrs={"rows": 3, "placeholder": "如:走访上坪村5户村民,听取修路意见"}
         ),
     )
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label="日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     place = forms.CharField(label="地点", max_length=100, required=False)
     hours = forms.DecimalField(
         label="时长(小时)",
@@ -154,7 +156,9 @@ class VoterContactForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     since = forms.DateField(
-        label="建立联系日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="建立联系日期",
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     note = forms.CharField(label="备注", max_length=200, required=False)
 

@@ -34,6 +34,8 @@ def test_quick_add_needs_only_a_kind_and_a_line(deputy_client, office, today):
     always = [n for n, f in form.fields.items() if "data-shown-for" not in f.widget.attrs]
     assert always == ["kind", "content", "date", "place", "hours", "photos"]
     assert form["date"].value() == today
+    # An <input type="date"> shows only an ISO value (the zh-hans format 2026/01/05 shows blank).
+    assert f'type="date" name="date" value="{today.isoformat()}"' in page.content.decode()
     response = deputy_client.post(
         reverse("deputies:record_add"),
         {"kind": DutyKind.VOTER_CONTACT, "content": "走访5户", "date": today},
