@@ -7,6 +7,11 @@ scores and a few deputies have no record this year; some 述职评议 with voter
 presidium members linked to deputies, and voter-contact registers (双联系).
 
 A township that already has deputies is left as it is, so a second run changes nothing.
+
+Every eleventh deputy works away from home all year (occupation ``AWAY_OCCUPATION``, 外出务工),
+as some deputies of real townships do: they have no duty record this year. The stations and
+sessions demos leave them out of receptions, activities and supervision and record them on leave
+at sessions (:func:`away_deputy_ids`), so "no record this year" lists have names in the full demo.
 """
 
 import datetime
@@ -100,6 +105,7 @@ DEEDS = [
     "组织志愿者清理河道垃圾",
     "为困难群众代办医保报销",
 ]
+AWAY_OCCUPATION = "外出务工"
 EMPLOYERS = [
     "{v}党支部书记",
     "{v}村委会主任",
@@ -109,6 +115,19 @@ EMPLOYERS = [
     "个体工商户",
     "镇卫生院医生",
 ]
+
+
+def away_deputy_ids(township) -> set[int]:
+    """Demo deputies working away from home all year, whom the other demos leave idle."""
+    return set(
+        Deputy.objects.filter(township=township, occupation=AWAY_OCCUPATION).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _is_away(index: int) -> bool:
+    return index % 11 == 5  # never the demo account's deputy (index 0)
 
 
 def _pick(rng, weighted):
@@ -178,6 +197,8 @@ def _load_township(ctx, township, spec, plan, staff_user) -> None:
                 name = fake.name()
             phone = _phone(fake)
         names.add(name)
+        occupation = rng.choice(["农民", "村干部", "教师", "医生", "个体经营", "企业管理"])
+        employer = rng.choice(EMPLOYERS).format(v=village.name)
         deputies.append(
             Deputy(
                 township=township,
@@ -205,8 +226,8 @@ def _load_township(ctx, township, spec, plan, staff_user) -> None:
                         (Education.POSTGRADUATE, 3),
                     ],
                 ),
-                occupation=rng.choice(["农民", "村干部", "教师", "医生", "个体经营", "企业管理"]),
-                employer=rng.choice(EMPLOYERS).format(v=village.name),
+                occupation=AWAY_OCCUPATION if _is_away(i) else occupation,
+                employer="常年在外地务工" if _is_away(i) else employer,
                 category=_pick(
                     rng,
                     [
@@ -265,14 +286,16 @@ def _load_township(ctx, township, spec, plan, staff_user) -> None:
     Mandate.objects.bulk_create(mandates)
 
     for group in groups:
-        group.leader = next(d for d in deputies if d.group_id == group.pk)
+        group.leader = next(
+            d for d in deputies if d.group_id == group.pk and d.occupation != AWAY_OCCUPATION
+        )
         group.save(update_fields=["leader"])
 
     # 双联系 (1): presidium members, each keeping in touch with a share of the other deputies.
     town_deputies = [
         d for d, levels in zip(deputies, level_sets, strict=True) if Level.TOWN in levels
     ]
-    members = town_deputies[1 : 1 + plan["presidium"]]
+    members = [d for d in town_deputies[1:] if d.occupation != AWAY_OCCUPATION][: plan["presidium"]]
     Deputy.objects.filter(pk__in=[m.pk for m in members]).update(is_presidium_member=True)
     others = [d for d in deputies if d not in members]
     PresidiumLink.objects.bulk_create(
@@ -376,8 +399,7 @@ def _duty_records(ctx, township, deputies, staff_user) -> int:
     last_year = (datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31))
     records, reviews = [], []
     for i, deputy in enumerate(deputies):
-        # Every eleventh deputy (never the demo account's) has nothing yet this year.
-        idle = i % 11 == 5
+        idle = deputy.occupation == AWAY_OCCUPATION  # nothing this year
         n_now = 0 if idle else max(1, round(rng.randint(3, 14) * max(elapsed, 36) / 365))
         if i == 0:
             n_now = max(n_now, 8)

@@ -22,6 +22,7 @@ from faker import Faker
 
 from congress.models import User, Village
 from congress.validators import cn_number
+from deputies.demo import away_deputy_ids
 from deputies.models import Deputy, DeputyGroup, DutyKind, MandateStatus
 
 from . import services
@@ -201,7 +202,9 @@ def _reception_days(station, staff, fake, rnd, today, villages):
             station=station, frequency="monthly", month_days="15,20", start_date=year_start,
             time_note="上午9:00—12:00",
         )
-    pool = list(station.deputies.order_by("name", "pk"))
+    # Deputies working away all year (deputies demo) receive no one.
+    away = away_deputy_ids(station.township)
+    pool = [d for d in station.deputies.order_by("name", "pk") if d.pk not in away]
     records = 0
     for date in rule_dates(rule, year_start, year_end):
         roster = rnd.sample(pool, min(2, len(pool)))
@@ -255,7 +258,10 @@ def _activities(stations, count, staff, rnd, today):
         start = today - datetime.timedelta(days=365)
     span = (today - start).days
     plans = {s.pk: _work_plan(s, today) for s in stations}
-    pools = {s.pk: list(s.deputies.order_by("name", "pk")) for s in stations}
+    away = away_deputy_ids(stations[0].township)
+    pools = {
+        s.pk: [d for d in s.deputies.order_by("name", "pk") if d.pk not in away] for s in stations
+    }
     created = 0
     for index in range(count):
         station = stations[index % len(stations)]

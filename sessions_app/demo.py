@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from congress.models import Department, Term, User
 from congress.roles import Role
+from deputies.demo import away_deputy_ids
 from deputies.models import DutyKind
 from deputies.services import duty_record_from_source
 
@@ -132,17 +133,21 @@ def _make_session(ctx, rng, township, term, roster, actor, number, kind, start, 
         )
     if not roster:
         return session
-    # Attendance: about 90 % present, a few on leave, the rest absent.
+    # Attendance: about 90 % present, a few on leave, the rest absent. Deputies working away
+    # all year (deputies demo) are always among those on leave.
     shuffled = roster[:]
     rng.shuffle(shuffled)
-    leave_n = max(1, len(roster) // 20)
+    away = away_deputy_ids(township)
+    shuffled.sort(key=lambda d: d.pk not in away)
+    leave_n = max(1, len(roster) // 20, len(away))
     absent_n = max(1, len(roster) // 30)
     present = shuffled[leave_n + absent_n:]
     rows = []
     for i, deputy in enumerate(shuffled):
         if i < leave_n:
             rows.append(Attendance(session=session, deputy=deputy, status=Attendance.Status.LEAVE,
-                                   leave_reason=rng.choice(LEAVE_REASONS), method=Attendance.Method.MANUAL, recorded_by=actor))
+                                   leave_reason="外出务工未能返回" if deputy.pk in away else rng.choice(LEAVE_REASONS),
+                                   method=Attendance.Method.MANUAL, recorded_by=actor))
         elif i >= leave_n + absent_n:
             rows.append(Attendance(session=session, deputy=deputy, status=Attendance.Status.PRESENT,
                                    method=Attendance.Method.QR, checked_in_at=_at(start, 8, rng.randint(10, 58))))
@@ -317,8 +322,9 @@ def _make_supervision(ctx, rng, township, roster, actor) -> int:
             activity.satisfied_count, activity.basically_satisfied_count = satisfied, basic
             activity.unsatisfied_count = voters - satisfied - basic
             activity.save(update_fields=["satisfied_count", "basically_satisfied_count", "unsatisfied_count"])
-        if roster:
-            activity.participants.set(rng.sample(roster, min(len(roster), rng.randint(6, 10))))
+        available = [d for d in roster if d.pk not in away_deputy_ids(township)]
+        if available:
+            activity.participants.set(rng.sample(available, min(len(available), rng.randint(6, 10))))
         if done:
             SupervisionFinding.objects.create(
                 activity=activity, department=activity.subject_department,
