@@ -63,3 +63,29 @@ def _fast_and_eager(settings):
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def real_worker(transactional_db):
+    """A real Celery worker (thread, solo pool) on the configured broker — kombu's filesystem
+    transport by default, Redis when REDIS_URL is set — consuming a queue of its own, so a
+    developer's running worker cannot take the test's messages. Yields the queue name."""
+    from celery.contrib.testing.worker import start_worker
+
+    if REQUIRE_SERVICES and not redis_available():
+        pytest.fail("REQUIRE_SERVICES=1 but Redis is not reachable as the broker", pytrace=False)
+    # One queue per test process: kombu's virtual transports keep exchange bindings per
+    # process, so a second worker on a new queue in the same process would never be bound.
+    queue = f"test-{os.getpid()}"
+    previous_routes = celery_app.conf.task_routes
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_routes = {"*": {"queue": queue}}
+    celery_app.amqp.flush_routes()  # the router caches the table of routes
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[queue],
+                          shutdown_timeout=10):
+            yield queue
+    finally:
+        celery_app.conf.task_routes = previous_routes
+        celery_app.amqp.flush_routes()
+    

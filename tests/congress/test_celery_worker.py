@@ -2,30 +2,14 @@
 when REDIS_URL is set) runs a task whose effect lands in the database."""
 
 import time
-import uuid
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
 from congress.celery import app
 from congress.models import Notification
 from congress.roles import Role
-from tests.conftest import REQUIRE_SERVICES, redis_available
 from tests.factories import TownshipFactory, staff_of
-
-
-@pytest.fixture
-def real_worker(transactional_db, settings):
-    if REQUIRE_SERVICES and not redis_available():
-        pytest.fail("REQUIRE_SERVICES=1 but Redis is not reachable as the broker")
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    app.conf.task_always_eager = False
-    previous_routes = app.conf.task_routes
-    app.conf.task_routes = {"congress.*": {"queue": queue}}
-    with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=10):
-        yield queue
-    app.conf.task_routes = previous_routes
 
 
 def test_real_worker_delivers_notification(real_worker, settings):

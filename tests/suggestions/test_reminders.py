@@ -4,20 +4,16 @@ same time, retried), constant query count, and a real worker on the real broker.
 import datetime
 import threading
 import time
-import uuid
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from congress.celery import app
 from congress.models import Notification
 from suggestions import services
 from suggestions.models import Reminder, Suggestion
 from suggestions.reminders import reminder_sweep
 from suggestions.tasks import reminder_sweep_task
-from tests.conftest import REQUIRE_SERVICES, redis_available
 from tests.suggestions import factories as f
 
 
@@ -121,19 +117,6 @@ def test_two_sweeps_at_once_notify_once(w):
     assert not errors
     assert Notification.objects.filter(recipient=w.handler).count() == 1
     assert Reminder.objects.filter(suggestion=s).count() == 2  # overdue + escalated
-
-
-@pytest.fixture
-def real_worker(transactional_db):
-    if REQUIRE_SERVICES and not redis_available():
-        pytest.fail("REQUIRE_SERVICES=1 but Redis is not reachable as the broker")
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    app.conf.task_always_eager = False
-    previous_routes = app.conf.task_routes
-    app.conf.task_routes = {"suggestions.*": {"queue": queue}, "congress.*": {"queue": queue}}
-    with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=10):
-        yield queue
-    app.conf.task_routes = previous_routes
 
 
 def test_beat_sweep_in_a_real_worker(real_worker, w):
