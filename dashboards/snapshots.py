@@ -1,6 +1,7 @@
-"""Pre-computed county dashboards.
+"""Pre-computed dashboards.
 
-The county page reads the snapshot of its (county, period) when it is younger than
+The county page (and a township's page) reads the snapshot of its (county or township, period)
+when it is younger than
 ``DASHBOARD_SNAPSHOT_MAX_AGE`` seconds; otherwise it computes the figures, stores them and
 shows them. The beat task :func:`dashboards.tasks.refresh_county_snapshots` keeps the current
 year and quarter fresh, so users rarely wait. Figures are the same either way: a snapshot is the
@@ -26,19 +27,28 @@ from .periods import Period
 PCT_KEYS = [c.key for c in selectors.COLUMNS if c.fmt == "pct"]
 
 
-def _max_age() -> int:
-    return getattr(settings, "DASHBOARD_SNAPSHOT_MAX_AGE", 30 * 60)
+def _max_age(subject) -> int:
+    if isinstance(subject, County):
+        return getattr(settings, "DASHBOARD_SNAPSHOT_MAX_AGE", 30 * 60)
+    # A township's own office acts on what it sees: keep its figures fresher.
+    return getattr(settings, "DASHBOARD_TOWNSHIP_SNAPSHOT_MAX_AGE", 5 * 60)
 
 
-def _scope(county: County) -> str:
-    return f"county:{county.pk}"
+def _scope(subject) -> str:
+    return f"{'county' if isinstance(subject, County) else 'township'}:{subject.pk}"
 
 
-def compute_county(county: County, period: Period, today) -> dict:
-    """The county page's figures as JSON-ready data."""
+def _townships(subject):
+    if isinstance(subject, County):
+        return Township.objects.filter(county=subject)
+    return Township.objects.filter(pk=subject.pk)
+
+
+def compute(subject, period: Period, today) -> dict:
+    """The figures of a county page (or of one township's page) as JSON-ready data."""
     from suggestions.selectors import STAGES
 
-    townships = Township.objects.filter(county=county)
+    townships = _townships(subject)
     overview = selectors.township_overview(townships=townships, period=period, today=today)
     chart_list = selectors.charts(townships=townships, period=period, today=today, overview=overview)
     figures = overview.totals.get("_figures")
@@ -78,26 +88,27 @@ def _revive(data: dict, period: Period, computed_at) -> SimpleNamespace:
                            stages=[tuple(s) for s in data["stages"]], computed_at=computed_at)
 
 
-def county_snapshot(county: County, period: Period, *, today=None, force: bool = False) -> SimpleNamespace:
-    """The county figures for ``period``: stored ones when fresh, else computed now and stored."""
+def snapshot_for(subject, period: Period, *, today=None, force: bool = False) -> SimpleNamespace:
+    """The figures of a county (or township) for ``period``: stored ones when fresh, else
+    computed now and stored."""
     today = today or timezone.localdate()
     quarter = period.quarter or 0
     if not force:
-        snapshot = Snapshot.objects.filter(scope=_scope(county), year=period.year, quarter=quarter).first()
-        if snapshot and (timezone.now() - snapshot.computed_at).total_seconds() < _max_age():
+        snapshot = Snapshot.objects.filter(scope=_scope(subject), year=period.year, quarter=quarter).first()
+        if snapshot and (timezone.now() - snapshot.computed_at).total_seconds() < _max_age(subject):
             return _revive(snapshot.data, period, snapshot.computed_at)
-    data, computed_at = snapshot_refresh(county=county, period=period, today=today)
+    data, computed_at = snapshot_refresh(subject=subject, period=period, today=today)
     return _revive(data, period, computed_at)
 
 
-def snapshot_refresh(*, county: County, period: Period, today=None):
-    """Compute and store one county snapshot; returns (data, computed_at)."""
+def snapshot_refresh(*, subject, period: Period, today=None):
+    """Compute and store one snapshot; returns (data, computed_at)."""
     today = today or timezone.localdate()
     started = time.perf_counter()
     computed_at = timezone.now()
-    data = compute_county(county, period, today)
+    data = compute(subject, period, today)
     seconds = time.perf_counter() - started
-    key = {"scope": _scope(county), "year": period.year, "quarter": period.quarter or 0}
+    key = {"scope": _scope(subject), "year": period.year, "quarter": period.quarter or 0}
     try:
         with transaction.atomic():
             Snapshot.objects.update_or_create(
@@ -115,6 +126,6 @@ def refresh_current(today=None) -> int:
     count = 0
     for county in County.objects.all():
         for period in periods:
-            snapshot_refresh(county=county, period=period, today=today)
+            snapshot_refresh(subject=county, period=period, today=today)
             count += 1
     return count

@@ -18,7 +18,7 @@ from . import selectors
 from .annex import annex_docx
 from .exports import DOCX, XLSX, attachment, xlsx_bytes
 from .periods import Period
-from .snapshots import county_snapshot
+from .snapshots import snapshot_for
 
 
 QUARTER_CHOICES = [(1, "第一季度"), (2, "第二季度"), (3, "第三季度"), (4, "第四季度")]
@@ -61,15 +61,6 @@ def _overview_table(overview):
     return headers, rows
 
 
-def _stages(overview):
-    """[(stage label, average working days or None)] in workflow order."""
-    from suggestions.selectors import STAGES
-
-    figures = overview.totals.get("_figures")
-    averages = figures.avg_workdays if figures else {}
-    return [(label, averages.get(label)) for _, _, label in STAGES]
-
-
 def _quarter_table(overview):
     headers = ["乡镇", "全年人代会"] + [f"第{q}季度主席团会议" for q in "一二三四"] + [
         f"第{q}季度培训人次" for q in "一二三四"] + ["提示"]
@@ -93,7 +84,7 @@ def county(request):
     today = timezone.localdate()
     period = Period.from_query(request.GET, today)
     county_obj = _user_county(request.user, request.GET.get("county"))
-    snap = county_snapshot(county_obj, period, today=today)
+    snap = snapshot_for(county_obj, period, today=today)
     overview, chart_list, stages = snap.overview, snap.charts, snap.stages
     export = request.GET.get("export")
     if export == "overview":
@@ -139,15 +130,14 @@ def township(request, slug):
     township = _township_for(request.user, slug)
     today = timezone.localdate()
     period = Period.from_query(request.GET, today)
-    townships = Township.objects.filter(pk=township.pk)
-    overview = selectors.township_overview(townships=townships, period=period, today=today)
+    snap = snapshot_for(township, period, today=today)
+    overview, chart_list, stages = snap.overview, snap.charts, snap.stages
     export = request.GET.get("export")
     if export == "overview":
         headers, rows = _overview_table(overview)
         return attachment(xlsx_bytes(f"{township.name}工作情况({period.label})", headers, rows[:-1]),
                           f"{township.name}工作情况-{period.label}.xlsx", XLSX)
     if export == "stages":
-        stages = _stages(overview)
         return attachment(xlsx_bytes(f"{township.name}建议办理各环节平均用时({period.label})", [s[0] for s in stages],
                                      [[s[1] for s in stages]]), f"{township.name}各环节平均用时-{period.label}.xlsx", XLSX)
     drill = selectors.township_drilldown(township, period)
@@ -158,7 +148,6 @@ def township(request, slug):
                  s.item_checked, s.item_total, s.held] for s in drill["stations"]]
         return attachment(xlsx_bytes(f"{township.name}联络站(点)({period.label})", headers, rows),
                           f"{township.name}联络站-{period.label}.xlsx", XLSX)
-    chart_list = selectors.charts(townships=townships, period=period, today=today, overview=overview)
     if export and export.startswith("chart-"):
         chart = next((c for c in chart_list if f"chart-{c['id']}" == export), None)
         if chart is None:
@@ -170,7 +159,7 @@ def township(request, slug):
         "township": township, "period": period, "overview": overview, "row": overview.rows[0],
         "columns": selectors.COLUMNS, "charts": chart_list, "drill": drill, "queue": queue,
         "quarters": overview.quarters[township.pk], "years": range(today.year, today.year - 6, -1),
-        "quarter_choices": QUARTER_CHOICES, "stages": _stages(overview),
+        "quarter_choices": QUARTER_CHOICES, "stages": stages, "computed_at": snap.computed_at,
         "missing_years": missing_calendar_years([today.year, today.year + 1]),
     })
 

@@ -53,3 +53,20 @@ def test_beat_task_refreshes_current_year_and_quarter(demo):
     county = County.objects.get(slug="yunxi")
     keys = set(Snapshot.objects.filter(scope=f"county:{county.pk}").values_list("year", "quarter"))
     assert keys == {(today.year, 0), (today.year, Period.from_query({}, today).quarter or (today.month - 1) // 3 + 1)}
+
+
+def test_township_figures_are_cached_briefly_but_the_queue_is_live(client, demo, settings):
+    from suggestions.models import State, Suggestion
+
+    staff = User.objects.get(username="liuhe_staff")
+    client.force_login(staff)
+    url = reverse("dashboards:township", args=["liuhe"])
+    first = client.get(url)
+    assert Snapshot.objects.filter(scope=f"township:{staff.township_id}").exists()
+    overdue_before = first.context["queue"]["overdue_count"]
+    # A suggestion becomes overdue: the live queue shows it at once.
+    s = Suggestion.objects.filter(township=staff.township, state=State.IN_PROGRESS).first()
+    if s is not None:
+        Suggestion.objects.filter(pk=s.pk).update(due_date=timezone.localdate() - datetime.timedelta(days=1))
+        assert client.get(url).context["queue"]["overdue_count"] >= overdue_before
+    assert "数据统计于" in first.content.decode()
