@@ -10,14 +10,12 @@ import segno
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import select_template
-from django.template import TemplateDoesNotExist
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 
 from congress.models import Township
 from congress.validators import mask_phone
-from deputies.models import LEVEL_SHORT, MandateStatus
+from deputies.selectors import public_board
 
 from . import selectors
 from .models import Station, StationActivity
@@ -40,12 +38,6 @@ def _station(township_slug, pk) -> Station:
     )
 
 
-def _levels(deputy) -> str:
-    levels = [m.level for m in deputy.mandates.all() if m.status == MandateStatus.ACTIVE]
-    order = list(LEVEL_SHORT)
-    return "、".join(LEVEL_SHORT[lv] for lv in sorted(set(levels), key=order.index))
-
-
 def station_list(request, township):
     township = get_object_or_404(Township, slug=township)
     stations = list(selectors.public_stations(township))
@@ -61,31 +53,14 @@ def station_list(request, township):
     })
 
 
-def _deputy_board(station):
-    """Use the deputies module's public board partial when it exists; else our own list."""
-    try:
-        template = select_template(["deputies/partials/board.html"])
-    except TemplateDoesNotExist:
-        return None
-    try:
-        from deputies import selectors as deputy_selectors
-
-        board = getattr(deputy_selectors, "board_for_station")
-    except (ImportError, AttributeError):
-        return None
-    return template.render({"deputies": board(station), "board": board(station), "station": station})
-
-
 def station_detail(request, township, pk):
     station = _station(township, pk)
     today = timezone.localdate()
-    deputies = list(station_deputies_public(station))
     return render(request, "liaison_stations/public/detail.html", {
         "township": station.township,
         "station": station,
         "points": station.points.filter(is_active=True).order_by("name"),
-        "board_html": _deputy_board(station),
-        "deputies": deputies,
+        "board": public_board(station.deputies.all()),
         "liaison_phone": mask_phone(station.liaison_phone),
         "next_days": selectors.station_days(station, today, today + datetime.timedelta(days=92))
         .filter(is_cancelled=False)[:6],
@@ -95,12 +70,6 @@ def station_detail(request, township, pk):
         "qr_svg": _qr(station).svg_inline(dark="#222", omitsize=True),
         "suggest_url": suggestion_form_url(station),
     })
-
-
-def station_deputies_public(station):
-    for deputy in selectors.station_deputies(station):
-        deputy.levels = _levels(deputy)
-        yield deputy
 
 
 def calendar_page(request, township, pk):

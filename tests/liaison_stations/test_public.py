@@ -65,6 +65,9 @@ def test_station_page_shows_deputies_days_and_qr_code(client, busy_world):
     html = client.get(_public_urls(world)[1]).content.decode()
     assert "<svg" in html and "扫码向代表反映意见建议" in html
     assert "走访选民" in html
+    # The deputies' 公示栏 (from the deputies module) lists every deputy of the station.
+    assert 'data-testid="deputy-board"' in html
+    assert all(d.name in html for d in world.deputies)
     calendar = client.get(_public_urls(world)[2]).content.decode()
     assert "每月15日、20日" in calendar
     assert world.deputies[0].name in calendar
