@@ -9,6 +9,6 @@ class CongressConfig(AppConfig):
         from . import permissions as p
         from .portal_menu import register
 
-        register("消息", "portal:notifications", "bell", p.is_authenticated)
-        register("管理后台", "admin:index", "speedometer2", p.is_superuser | p.is_county_viewer | p.is_presidium_staff)
-        register("修改密码", "portal:password_change", "key", p.is_authenticated)
+        register("消息", "portal:notifications", "bell", p.is_authenticated, order=90)
+        register("管理后台", "admin:index", "speedometer2", p.is_superuser | p.is_county_viewer | p.is_presidium_staff, order=80)
+        register("修改密码", "portal:password_change", "key", p.is_authenticated, order=95)

@@ -12,6 +12,7 @@ class MenuEntry:
     url_name: str
     icon: str
     allowed: object  # a predicate taking the user
+    order: int = 50
 
     def url(self) -> str | None:
         try:
@@ -23,15 +24,16 @@ class MenuEntry:
 _ENTRIES: list[MenuEntry] = []
 
 
-def register(label: str, url_name: str, icon: str, allowed) -> None:
+def register(label: str, url_name: str, icon: str, allowed, order: int = 50) -> None:
+    """Add a tile; lower ``order`` comes first (feature tiles 50, account tiles 90)."""
     if any(e.url_name == url_name for e in _ENTRIES):
         return
-    _ENTRIES.append(MenuEntry(label, url_name, icon, allowed))
+    _ENTRIES.append(MenuEntry(label, url_name, icon, allowed, order))
 
 
 def portal_menu_for(user) -> list[dict]:
     menu = []
-    for entry in _ENTRIES:
+    for entry in sorted(_ENTRIES, key=lambda e: e.order):
         url = entry.url()
         if url and entry.allowed(user):
             menu.append({"label": entry.label, "url": url, "icon": entry.icon})
