@@ -77,6 +77,14 @@ def real_worker(transactional_db):
     # One queue per test process: kombu's virtual transports keep exchange bindings per
     # process, so a second worker on a new queue in the same process would never be bound.
     queue = f"test-{os.getpid()}"
+    from django.db import connections
+
+    # The worker thread's own database connection must close after each task (Celery's Django
+    # fix-up closes it only when it is older than CONN_MAX_AGE), or PostgreSQL refuses to drop
+    # the test database at the end of the run.
+    db_settings = connections["default"].settings_dict
+    previous_max_age = db_settings.get("CONN_MAX_AGE", 0)
+    db_settings["CONN_MAX_AGE"] = 0
     previous_routes = celery_app.conf.task_routes
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_routes = {"*": {"queue": queue}}
@@ -88,4 +96,5 @@ def real_worker(transactional_db):
     finally:
         celery_app.conf.task_routes = previous_routes
         celery_app.amqp.flush_routes()
+        db_settings["CONN_MAX_AGE"] = previous_max_age
     
