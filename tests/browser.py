@@ -36,8 +36,20 @@ def phone_page(width: int = 360, height: int = 740):
         try:
             yield page
         finally:
+            # Leave the page first so no auto-refreshing request (htmx polling) is still in
+            # flight on the live server when the test database is torn down.
+            try:
+                page.goto("about:blank")
+                page.wait_for_timeout(300)
+            except Exception:
+                pass
             context.close()
             browser.close()
+            # ORM calls made inside this block ran in Playwright's context and got connections
+            # of their own: close them, or PostgreSQL cannot drop the test database later.
+            from django.db import connections
+
+            connections.close_all()
             if previous is None:
                 os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
             else:

@@ -77,14 +77,16 @@ def real_worker(transactional_db):
     # One queue per test process: kombu's virtual transports keep exchange bindings per
     # process, so a second worker on a new queue in the same process would never be bound.
     queue = f"test-{os.getpid()}"
+    from celery import signals
     from django.db import connections
 
-    # The worker thread's own database connection must close after each task (Celery's Django
-    # fix-up closes it only when it is older than CONN_MAX_AGE), or PostgreSQL refuses to drop
-    # the test database at the end of the run.
-    db_settings = connections["default"].settings_dict
-    previous_max_age = db_settings.get("CONN_MAX_AGE", 0)
-    db_settings["CONN_MAX_AGE"] = 0
+    # The worker thread's own database connections must close after each task (a worker
+    # started in-process gets no Django fix-up to do it), or PostgreSQL refuses to drop the
+    # test database at the end of the run.
+    def close_thread_connections(**kwargs):
+        connections.close_all()
+
+    signals.task_postrun.connect(close_thread_connections, weak=False)
     previous_routes = celery_app.conf.task_routes
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_routes = {"*": {"queue": queue}}
@@ -96,5 +98,5 @@ def real_worker(transactional_db):
     finally:
         celery_app.conf.task_routes = previous_routes
         celery_app.amqp.flush_routes()
-        db_settings["CONN_MAX_AGE"] = previous_max_age
+        signals.task_postrun.disconnect(close_thread_connections)
     
