@@ -74,3 +74,26 @@ def test_staff_dashboard_shows_work_queue(client, demo):
     html = response.content.decode()
     assert "待我处理" in html
     assert f'data-testid="queue-overdue">{queue["overdue_count"]}<' in html
+
+
+def test_station_and_deputy_drilldown_pages(client, demo):
+    from deputies.models import Deputy
+    from liaison_stations.models import Station
+
+    station = Station.objects.filter(township__slug="liuhe", deputies__isnull=False).distinct().first()
+    deputy = station.deputies.first()
+    station_url = reverse("dashboards:station", args=["liuhe", station.pk])
+    deputy_url = reverse("dashboards:deputy", args=["liuhe", deputy.pk])
+    client.force_login(User.objects.get(username="county_viewer"))
+    page = client.get(station_url)
+    assert page.status_code == 200 and deputy.name in page.content.decode()
+    assert client.get(deputy_url).status_code == 200
+    assert deputy.phone not in client.get(deputy_url).content.decode()
+    # Another township's office may not drill into this one, nor reach it under its own slug.
+    client.force_login(User.objects.get(username="taoyuan_staff"))
+    assert client.get(station_url).status_code == 403
+    assert client.get(deputy_url).status_code == 403
+    other = Deputy.objects.filter(township__slug="taoyuan").first()
+    assert client.get(reverse("dashboards:deputy", args=["liuhe", other.pk])).status_code == 403
+    client.force_login(User.objects.get(username="liuhe_staff"))
+    assert client.get(reverse("dashboards:deputy", args=["liuhe", other.pk])).status_code == 404
