@@ -12,7 +12,7 @@ from congress.models import Department, User, Village
 from congress.roles import PRESIDIUM_STAFF
 from congress.validators import mobile_validator, normalize_mobile, photo_validator
 
-from .models import STAFF_ENTRY_CHANNELS, Category, Channel, Kind, Rating, ReplyClass
+from .models import STAFF_ENTRY_CHANNELS, Category, ChangeRequest, Channel, Kind, Rating, ReplyClass
 
 MAX_PHOTOS = 6
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -168,6 +168,15 @@ class _ActionForm(forms.Form):
             self.initial.setdefault("seen_state", suggestion.state)
         self.helper = _helper(self.submit_label, form_tag=False)
 
+    # Fixed arguments of the action's service beside the form's fields.
+    service_constants: dict = {}
+
+    def service_kwargs(self) -> dict:
+        """The valid form's data as the keyword arguments of the action's service."""
+        data = {**self.cleaned_data, **self.service_constants}
+        data["seen_state"] = data.get("seen_state") or None
+        return data
+
 
 class EmptyActionForm(_ActionForm):
     pass
@@ -232,13 +241,20 @@ class DispatchForm(_ActionForm):
             self.add_error("deadline", "答复期限须晚于今天。")
         return data
 
+    def service_kwargs(self) -> dict:
+        data = super().service_kwargs()
+        data["co_departments"] = list(data.get("co_departments") or [])
+        return data
+
 
 class ChangeRequestForm(_ActionForm):
     submit_label = "提交申请"
+    service_constants = {"kind": ChangeRequest.Kind.REASSIGN}
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ExtensionRequestForm(ChangeRequestForm):
+    service_constants = {"kind": ChangeRequest.Kind.EXTEND}
     months = forms.IntegerField(label="延期月数", min_value=1, max_value=3, initial=1)
 
 
@@ -259,6 +275,9 @@ class DecideRequestForm(forms.Form):
                 self.initial["request_id"] = pending.pk
                 self.fields["approve"].label = f"审批:{pending.get_kind_display()}(#{pending.pk})"
         self.helper = _helper("提交审批", form_tag=False)
+
+    def service_kwargs(self) -> dict:
+        return dict(self.cleaned_data)
 
 
 class ProgressForm(_ActionForm):

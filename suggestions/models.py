@@ -1,7 +1,8 @@
 """Suggestions (群众点单 → 代表接单 → 人大派单 → 政府销单): fields, choices and constraints.
 
-The state field is changed only by :mod:`suggestions.services` following the transition table
-in :mod:`suggestions.workflow`.
+The state field is assigned in one place only, the transition runner in
+:mod:`suggestions.services`, following the action table in :mod:`suggestions.workflow`
+(``tests/architecture`` checks it).
 """
 
 import secrets
@@ -9,6 +10,7 @@ import secrets
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from rules.contrib.models import RulesModel
 
 from congress import permissions as p
@@ -36,6 +38,35 @@ OPEN_STATES = (
     State.REPLIED, State.EVALUATED,
 )
 FINAL_STATES = (State.CLOSED, State.WITHDRAWN, State.REJECTED)
+
+
+class EventKind(models.TextChoices):
+    """What a timeline row records: a workflow action (:data:`suggestions.workflow.ACTIONS`) or
+    one of the few writes beside it (the citizen's rating, a revision of the text)."""
+
+    SUBMIT = "submit", "群众点单"
+    PROPOSE = "propose", "代表提出建议"
+    CLAIM = "claim", "代表接单"
+    COSIGN = "cosign", "联名"
+    ANSWER = "answer", "代表直接答复并办结"
+    PRESENT = "present", "提交主席团"
+    WITHDRAW = "withdraw", "撤回"
+    REJECT = "reject", "不予受理"
+    DISPATCH = "dispatch", "人大派单"
+    SIGN = "sign", "承办单位签收"
+    REQUEST_REASSIGN = "request_reassign", "申请改办"
+    APPROVE_REASSIGN = "approve_reassign", "同意改办"
+    REFUSE_REASSIGN = "refuse_reassign", "不同意改办"
+    REQUEST_EXTENSION = "request_extension", "申请延期"
+    APPROVE_EXTENSION = "approve_extension", "同意延期"
+    REFUSE_EXTENSION = "refuse_extension", "不同意延期"
+    NOTE = "note", "办理进展"
+    REPLY = "reply", "正式答复"
+    EVALUATE = "evaluate", "评价"
+    REHANDLE = "rehandle", "不满意,重新办理"
+    CLOSE = "close", "销单"
+    CITIZEN_RATE = "citizen_rate", "群众评价"
+    REVISE = "revise", "修订建议内容"
 
 
 class Channel(models.TextChoices):
@@ -314,7 +345,7 @@ class SuggestionEvent(models.Model):
     suggestion = models.ForeignKey(
         Suggestion, verbose_name="建议", on_delete=models.CASCADE, related_name="events"
     )
-    action = models.CharField("操作", max_length=30)
+    action = models.CharField("操作", max_length=30, choices=EventKind.choices)
     actor = models.ForeignKey(
         User, verbose_name="操作人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -333,7 +364,7 @@ class SuggestionEvent(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d} {self.action}"
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d} {self.get_action_display()}"
 
 
 class SuggestionReply(models.Model):
