@@ -33,7 +33,7 @@ def _qr(station):
 
 def _station(township_slug, pk) -> Station:
     return get_object_or_404(
-        Station.objects.select_related("township", "parent", "village", "convener"),
+        Station.objects.select_related("township", "parent", "village", "convener__district"),
         pk=pk, township__slug=township_slug, is_active=True,
     )
 
