@@ -200,6 +200,19 @@ class PresentForm(_ActionForm):
             self.initial.update(title=suggestion.title, content=suggestion.content, category=suggestion.category_id)
 
 
+class ReviseForm(_ActionForm):
+    submit_label = "保存更正"
+    title = forms.CharField(label="标题", max_length=100)
+    content = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text="群众原文保持不变,更正作为新版本与原文并列显示。")
+    note = forms.CharField(label="更正说明", required=False)
+
+    def __init__(self, *args, suggestion=None, **kwargs):
+        super().__init__(*args, suggestion=suggestion, **kwargs)
+        if suggestion is not None and not self.is_bound:
+            self.initial.update(title=suggestion.title, content=suggestion.content)
+
+
 class ReasonForm(_ActionForm):
     submit_label = "确定"
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))

@@ -80,6 +80,8 @@ class Channel(models.TextChoices):
     SUPERVISION = "supervision", "视察调研"
 
 
+# Channels where deputies themselves propose the text (no citizen's original).
+DEPUTY_CHANNELS = (Channel.SESSION, Channel.SUPERVISION)
 STAFF_ENTRY_CHANNELS = (Channel.WECHAT, Channel.PHONE, Channel.LETTER, Channel.VISIT)
 
 
@@ -194,8 +196,12 @@ class Suggestion(TownshipScopedModel):
         "liaison_stations.ReceptionIssue", verbose_name="来访反映事项", null=True, blank=True,
         related_name="suggestion", on_delete=models.SET_NULL,
     )
+    # The working text (a deputy's refinement or a staff correction replaces it; each such
+    # version is a SuggestionRevision) and the submitter's own words, kept as submitted.
     title = models.CharField("标题", max_length=100)
     content = models.TextField("内容")
+    original_title = models.CharField("原文标题", max_length=100, blank=True, editable=False)
+    original_content = models.TextField("原文内容", blank=True, editable=False)
     submitter_name = models.CharField("反映人", max_length=30, blank=True)
     submitter_phone = models.CharField(
         "联系电话", max_length=11, blank=True, validators=[mobile_validator]
@@ -324,6 +330,19 @@ class Suggestion(TownshipScopedModel):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    @property
+    def from_citizen(self) -> bool:
+        """Submitted by (or on behalf of) a citizen, not proposed by deputies themselves."""
+        return self.channel not in DEPUTY_CHANNELS
+
+    @property
+    def original_label(self) -> str:
+        return "群众原文" if self.from_citizen else "原文"
+
+    @property
+    def is_revised(self) -> bool:
+        return (self.title, self.content) != (self.original_title, self.original_content)
+
 
 class SuggestionPhoto(models.Model):
     suggestion = models.ForeignKey(
@@ -365,6 +384,35 @@ class SuggestionEvent(models.Model):
 
     def __str__(self):
         return f"{timezone.localtime(self.created_at):%Y-%m-%d} {self.get_action_display()}"
+
+
+class SuggestionRevision(models.Model):
+    """A version of the title and text beside the original: the lead deputy's refinement when
+    presenting it, or a staff correction. The original (``Suggestion.original_*``) never changes."""
+
+    class Kind(models.TextChoices):
+        REFINE = "refine", "代表完善"
+        CORRECT = "correct", "工作人员更正"
+
+    suggestion = models.ForeignKey(
+        Suggestion, verbose_name="建议", on_delete=models.CASCADE, related_name="revisions"
+    )
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    title = models.CharField("标题", max_length=100)
+    content = models.TextField("内容")
+    author = models.ForeignKey(User, verbose_name="修订人", on_delete=models.SET_NULL, null=True, related_name="+")
+    author_label = models.CharField("修订人说明", max_length=60, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    TOWNSHIP_FIELD = "suggestion__township"
+
+    class Meta:
+        verbose_name = "建议修订版本"
+        verbose_name_plural = "建议修订版本"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.title}"
 
 
 class SuggestionReply(models.Model):

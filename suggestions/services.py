@@ -40,6 +40,7 @@ from .models import (
     SuggestionEvent,
     SuggestionPhoto,
     SuggestionReply,
+    SuggestionRevision,
 )
 from .rules import ACTION_RULES, deputy_of
 from .workflow import STALE_MESSAGE, TransitionNotAllowed
@@ -246,6 +247,7 @@ def _start(suggestion: Suggestion, action: str, *, actor, note: str) -> Suggesti
     """Create a suggestion through a creation action (no source state): same move, timeline
     row and notice as :func:`_transition`."""
     spec = workflow.ACTIONS[action]
+    suggestion.original_title, suggestion.original_content = suggestion.title, suggestion.content
     _apply(suggestion, spec, set())
     suggestion.save()
     _record(suggestion, spec, actor=actor, from_state="", note=note)
@@ -444,16 +446,11 @@ def suggestion_answer_directly(*, actor, suggestion, answer: str, seen_state=Non
 @transaction.atomic
 def suggestion_present(*, actor, suggestion, title=None, content=None, category=None,
                        proposed_department=None, seen_state=None) -> Suggestion:
-    """The lead deputy refines the text and submits it to the presidium."""
+    """The lead deputy refines the text (a new version beside the citizen's original) and
+    submits it to the presidium."""
 
     def change(s):
-        fields = set()
-        if title:
-            s.title = title.strip()
-            fields.add("title")
-        if content:
-            s.content = content.strip()
-            fields.add("content")
+        fields = _revise(s, actor=actor, kind=SuggestionRevision.Kind.REFINE, title=title, content=content)
         if category is not None:
             s.category = category
             fields.add("category")
@@ -463,6 +460,36 @@ def suggestion_present(*, actor, suggestion, title=None, content=None, category=
         return Step(note="代表完善后提交主席团", fields=fields)
 
     return _transition("present", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
+
+
+def _revise(s: Suggestion, *, actor, kind: str, title: str | None, content: str | None) -> set:
+    """Make ``title``/``content`` (blank: unchanged) the working text, kept as a new
+    :class:`SuggestionRevision`; the original stays as submitted. Returns the changed fields."""
+    new_title = (title or "").strip() or s.title
+    new_content = (content or "").strip() or s.content
+    if (new_title, new_content) == (s.title, s.content):
+        return set()
+    SuggestionRevision.objects.create(suggestion=s, kind=kind, title=new_title, content=new_content,
+                                      author=actor, author_label=_actor_label(actor))
+    s.title, s.content = new_title, new_content
+    return {"title", "content"}
+
+
+@transaction.atomic
+def suggestion_revise(*, actor, suggestion, title: str = "", content: str = "", note: str = "",
+                      seen_state=None) -> Suggestion:
+    """Staff correct the working title or text (a typo, a clearer title); the submitter's
+    original and every earlier version stay as they were."""
+    if not (title or "").strip() and not (content or "").strip():
+        raise ValidationError({"content": "请填写更正后的标题或内容。"})
+
+    def change(s):
+        fields = _revise(s, actor=actor, kind=SuggestionRevision.Kind.CORRECT, title=title, content=content)
+        if not fields:
+            raise ValidationError({"content": "更正后的标题和内容与当前一致,无需更正。"})
+        return Step(note=(note or "").strip() or "工作人员更正了标题或内容", fields=fields)
+
+    return _transition("revise", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
 
 
 # --- staff steps -------------------------------------------------------------------------------

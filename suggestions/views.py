@@ -86,6 +86,7 @@ def _detail_context(request, suggestion, bound=None):
         "events": suggestion.events.select_related("actor").all(),
         "replies": suggestion.replies.select_related("department").prefetch_related("attachments"),
         "photos": suggestion.photos.all(),
+        "revisions": list(suggestion.revisions.all()),
         "cosigners": suggestion.cosigners.all(),
         "co_departments": suggestion.co_departments.all(),
         "requests": suggestion.change_requests.select_related("department", "requested_by").all(),
@@ -246,6 +247,7 @@ def track(request):
         context.update(
             events=suggestion.events.filter(is_public=True),
             replies=suggestion.replies.all(),
+            revisions=list(suggestion.revisions.all()),
             can_withdraw=workflow.can_transition(suggestion.state, "withdraw"),
             masked_phone=mask_phone(suggestion.submitter_phone),
         )

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from congress.exceptions import ApplicationError
 
-from .models import EventKind, State
+from .models import OPEN_STATES, EventKind, State
 
 S = State
 
@@ -160,6 +160,9 @@ ACTIONS: dict[str, Action] = {
            notice="建议评价不满意,请重新办理:{title}"),
         _a("close", [S.REPLIED, S.EVALUATED], S.CLOSED, title="销单", form="CloseForm", service="suggestion_close",
            stamp="closed_at"),
+        # Staff correct the working text; the original is kept (not a move).
+        _a("revise", OPEN_STATES, title="更正标题或内容", form="ReviseForm", service="suggestion_revise",
+           public=False),
     ]
 }
 
