@@ -38,7 +38,7 @@ class EventInline(TownshipScopedInline):
     """The timeline with Chinese action names and Asia/Shanghai times."""
 
     model = SuggestionEvent
-    fields = ["when", "action_label", "actor_label", "change", "note", "visibility"]
+    fields = ["when", "action_label", "actor_label", "change", "note", "internal_note", "visibility"]
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = "办理记录(时间线)"

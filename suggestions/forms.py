@@ -234,7 +234,8 @@ class DispatchForm(_ActionForm):
                                help_text="不填则按规定:交办后三个月,复杂的六个月。")
     is_key = forms.BooleanField(label="重点建议", required=False)
     supervisor = forms.ModelChoiceField(label="督办领导", queryset=User.objects.none(), required=False)
-    note = forms.CharField(label="交办意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label="交办意见(仅内部可见,群众查询页不显示)", required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, suggestion=None, **kwargs):
         super().__init__(*args, suggestion=suggestion, **kwargs)

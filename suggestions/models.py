@@ -372,6 +372,7 @@ class SuggestionEvent(models.Model):
     from_state = models.CharField("原状态", max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField("新状态", max_length=20, choices=State.choices, blank=True)
     note = models.TextField("说明", blank=True)
+    internal_note = models.TextField("内部意见(群众不可见)", blank=True)
     is_public = models.BooleanField("群众可见", default=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
 

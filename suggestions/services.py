@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from congress.exceptions import USER_ERRORS, user_message
 from congress.models import Department, User
-from congress.notifications import notification_send
+from congress.notifications import notification_mark_read, notification_send
 from congress.roles import PRESIDIUM_STAFF, Role
 from congress.workdays import WorkCalendar, months_deadline
 
@@ -98,7 +98,7 @@ def _actor_label(actor) -> str:
     return f"{actor.display_name}({actor.get_role_display() or '管理员'})"
 
 
-def _event(suggestion, *, actor, action, from_state, to_state, note="", is_public=True):
+def _event(suggestion, *, actor, action, from_state, to_state, note="", internal_note="", is_public=True):
     return SuggestionEvent.objects.create(
         suggestion=suggestion,
         action=action,
@@ -107,6 +107,7 @@ def _event(suggestion, *, actor, action, from_state, to_state, note="", is_publi
         from_state=from_state,
         to_state=to_state,
         note=note,
+        internal_note=internal_note,
         is_public=is_public,
     )
 
@@ -165,10 +166,12 @@ def next_actor_users(suggestion: Suggestion) -> list[User]:
 @dataclass
 class Step:
     """What an action's own service adds to the generic transition: the fields it changed, the
-    timeline note, optionally a follow-on action with the same sources and permission
-    (``evaluate`` → ``rehandle``), and the body of the notice to the next actor."""
+    timeline note (and an internal note the citizen never sees), optionally a follow-on action
+    with the same sources and permission (``evaluate`` → ``rehandle``), and the body of the
+    notice to the next actor."""
 
     note: str = ""
+    internal_note: str = ""
     fields: set = dataclass_field(default_factory=set)
     action: str | None = None
     notice_body: str = ""
@@ -206,10 +209,13 @@ def _apply(suggestion: Suggestion, spec: workflow.Action, fields: set) -> None:
 
 
 def _record(suggestion: Suggestion, spec: workflow.Action, *, actor, from_state: str, note: str,
-            notice_body: str = "") -> None:
-    """The typed timeline row, and the notice to whoever acts next (after commit)."""
+            internal_note: str = "", notice_body: str = "") -> None:
+    """The typed timeline row; the actor's notices about this suggestion become read (they
+    have acted on it); the notice to whoever acts next goes out after commit."""
     _event(suggestion, actor=actor, action=spec.name, from_state=from_state, to_state=suggestion.state,
-           note=note or spec.label, is_public=spec.public)
+           note=note or spec.label, internal_note=internal_note, is_public=spec.public)
+    if actor is not None:
+        notification_mark_read(actor=actor, url=suggestion.get_absolute_url())
     if spec.notice:
         _notify_later(next_actor_users(suggestion), spec.notice.format(title=suggestion.title), suggestion,
                       body=notice_body)
@@ -239,7 +245,8 @@ def _transition(action: str, *, actor, suggestion, seen_state=None, change=None,
     _apply(s, spec, fields)
     if fields:
         s.save(update_fields=fields)
-    _record(s, spec, actor=actor, from_state=old, note=step.note, notice_body=step.notice_body)
+    _record(s, spec, actor=actor, from_state=old, note=step.note, internal_note=step.internal_note,
+            notice_body=step.notice_body)
     return s
 
 
@@ -300,9 +307,9 @@ def _create(*, actor, township, channel, kind, title, content, category=None, vi
     for photo in photos:
         SuggestionPhoto.objects.create(suggestion=suggestion, image=photo)
     deputies = _route(suggestion)
-    _notify_later(_deputy_users(deputies), f"新的群众点单待接单:{suggestion.title}", suggestion)
+    _notify_later(_deputy_users(deputies), f"群众点单待接单:{suggestion.title}", suggestion)
     if not deputies:
-        _notify_later(staff_users(township.pk), f"新的群众点单(未匹配到代表):{suggestion.title}", suggestion)
+        _notify_later(staff_users(township.pk), f"群众点单待接单(未匹配到代表,请人大办处理):{suggestion.title}", suggestion)
     return suggestion
 
 
@@ -563,13 +570,13 @@ def suggestion_dispatch(*, actor, suggestion, lead_department: Department, co_de
         names = "、".join(d.name for d in co_departments)
         return Step(
             note=(f"主办:{lead_department.name}" + (f";协办:{names}" if names else "")
-                  + f";答复期限:{deadline:%Y年%m月%d日}" + (";重点建议" if is_key else "")
-                  + (f"。{note}" if note else "")),
+                  + f";答复期限:{deadline:%Y年%m月%d日}" + (";重点建议" if is_key else "")),
+            internal_note=(note or "").strip(),
             fields={"lead_department", "is_complex", "is_key", "supervisor", "deadline"},
         )
 
     s = _transition("dispatch", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
-    _notify_later(handler_users([d.pk for d in co_departments]), f"新协办建议:{s.title}", s)
+    _notify_later(handler_users([d.pk for d in co_departments]), f"协办建议:{s.title}", s)
     if supervisor:
         _notify_later([supervisor], f"请督办重点建议:{s.title}", s)
     _notify_later(_lead_deputy_users(s), f"您的建议已交办{lead_department.name}", s)

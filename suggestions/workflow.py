@@ -133,7 +133,7 @@ ACTIONS: dict[str, Action] = {
         _a("withdraw", BEFORE_DISPATCH, S.WITHDRAWN, title="撤回", form="ReasonForm", service="suggestion_withdraw"),
         _a("reject", BEFORE_DISPATCH, S.REJECTED, title="不予受理", form="ReasonForm", service="suggestion_reject"),
         _a("dispatch", [S.SUBMITTED, S.PRESENTED], S.DISPATCHED, title="派单", form="DispatchForm",
-           service="suggestion_dispatch", stamp="dispatched_at", notice="新交办建议,请签收:{title}"),
+           service="suggestion_dispatch", stamp="dispatched_at", notice="交办建议待签收:{title}"),
         # Departments.
         _a("sign", [S.DISPATCHED], S.IN_PROGRESS, title="签收", form="EmptyActionForm", service="suggestion_sign",
            stamp="signed_at"),
@@ -145,7 +145,7 @@ ACTIONS: dict[str, Action] = {
         _a("decide_request", HANDLING, title="审批申请", form="DecideRequestForm",
            service="suggestion_decide_change", public=False),
         _a("approve_reassign", HANDLING, S.DISPATCHED, rule="decide_request", title="同意改办", public=False,
-           notice="新交办建议,请签收:{title}"),
+           notice="交办建议待签收:{title}"),
         _a("refuse_reassign", HANDLING, rule="decide_request", title="不同意改办", public=False),
         _a("approve_extension", [S.IN_PROGRESS], rule="decide_request", title="同意延期", restarts_due=True,
            public=False),

@@ -55,4 +55,4 @@ def test_runner_follows_the_declaration(w, fixed_today, django_capture_on_commit
     # The new stage's deadline is the declared count of working days (sign_workdays = 3).
     assert s.due_date == datetime.date(2026, 3, 5) and s.due_date > today
     # The notice goes to the next actor of the new stage: the lead department's handler.
-    assert Notification.objects.filter(recipient=w.handler, title=f"新交办建议,请签收:{s.title}").exists()
+    assert Notification.objects.filter(recipient=w.handler, title=f"交办建议待签收:{s.title}").exists()
