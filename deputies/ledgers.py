@@ -142,16 +142,16 @@ STATION_RECEPTION_SOURCE = "station_reception:{}"
 
 def _reception_rows(data: LedgerData):
     """接待 entries, where a station reception with recorded issues is shown as one row per
-    issue (visitor, matter, answer) instead of its one-line duty record."""
-    from liaison_stations.models import ReceptionIssue
-
-    issues = list(
-        ReceptionIssue.objects.filter(
-            record__deputies_present=data.deputy, record__date__year=data.year
-        )
-        .select_related("record__station", "village")
-        .order_by("record__date", "pk")
+    issue (visitor, matter, answer) instead of its one-line duty record. The receptions are
+    read through the deputy's reverse relation, so this app imports nothing from the stations
+    app above it."""
+    receptions = (
+        data.deputy.receptions.filter(date__year=data.year)
+        .select_related("station")
+        .prefetch_related("issues__village")
+        .order_by("date", "pk")
     )
+    issues = [issue for record in receptions for issue in record.issues.all()]
     detailed = {STATION_RECEPTION_SOURCE.format(issue.record_id) for issue in issues}
     rows = [
         (r.date, [_d(r.date), r.place, r.contact_persons, r.content, r.outcome])

@@ -25,7 +25,6 @@ None).
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
@@ -33,6 +32,7 @@ from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
+from congress.figures import percent
 from congress.tenancy import scope_to_user
 from congress.workdays import WorkCalendar
 
@@ -152,10 +152,7 @@ def submission_rate_exceeded(*, ip: str | None, phone: str = "") -> bool:
 # --- figures -------------------------------------------------------------------------------------
 
 
-def _rate(numerator: int, denominator: int) -> Decimal | None:
-    if not denominator:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+_rate = percent
 
 
 @dataclass
