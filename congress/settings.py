@@ -229,6 +229,8 @@ AXES_VERBOSE = False
 
 # --- I18N -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
+# Our own Chinese texts where Django's catalogue lacks them (the admin's multi-select picker).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
