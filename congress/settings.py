@@ -301,5 +301,7 @@ LOGGING = {
 
 # --- Platform ---------------------------------------------------------------------------------
 PLATFORM_NAME = env.str("PLATFORM_NAME", default="乡镇人大主席团工作平台")
-# Where the public pages live, used in QR codes and e-mails ("https://rd.example.gov.cn").
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The public address ("https://rd.example.gov.cn") for links made where no request exists: SMS,
+# e-mail, Celery tasks. Pages shown in a browser (QR codes, posters, check-in) use the request's
+# own scheme and host. Required with DEBUG=0 (system check congress.E101).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
