@@ -131,6 +131,7 @@ ACTION_RULES = {
     "reply": is_lead_handler,
     "evaluate": is_lead_deputy | is_staff_here,
     "close": is_staff_here,
+    "revise": is_staff_here,
 }
 
 rules.add_perm("suggestions.work_queue", p.is_superuser | p.is_presidium_staff | p.is_county_viewer)
