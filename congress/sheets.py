@@ -29,6 +29,8 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
+from .exceptions import ApplicationError
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 40 * 1024 * 1024
 MAX_ROWS = 3000
@@ -43,7 +45,7 @@ FOOTER_WORDS = ("制表人", "制表", "填表人", "填表", "审核人", "审�
 EXAMPLE_MARK = "示例"
 
 
-class SheetError(Exception):
+class SheetError(ApplicationError):
     """The upload cannot be read as the expected table; the message (Chinese) says why."""
 
 

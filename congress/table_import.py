@@ -21,6 +21,7 @@ from django.urls import path
 from django.utils.http import content_disposition_header
 
 from . import sheets
+from .exceptions import ApplicationError
 from .models import Township
 from .sheets import Column, RawRow, Sheet
 
@@ -42,7 +43,7 @@ ACTION_LABELS = {
 }
 
 
-class ImportRefused(Exception):
+class ImportRefused(ApplicationError):
     """The import as a whole cannot go ahead; the message (Chinese) says why."""
 
 

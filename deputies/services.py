@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from congress.exceptions import ApplicationError
 from congress.models import ElectoralDistrict
 from congress.table_import import ImportResult
 from congress.validators import normalize_mobile
@@ -65,7 +66,7 @@ def duty_record_from_source(
 # --- Errors --------------------------------------------------------------------------------
 
 
-class DeputyError(Exception):
+class DeputyError(ApplicationError):
     """A write refused for a reason the user can act on; the message is in Chinese."""
 
 
