@@ -12,7 +12,7 @@ from django.db import transaction
 
 from .models import Department
 from .sheets import Column
-from .table_import import Action, RowPlan, TableImporter, diff
+from .table_import import Action, RowPlan, TableImporter, choice_display, diff
 
 COLUMNS = [
     Column("单位名称", "name", required=True, aliases=("承办单位", "单位", "部门名称"), width=24),
@@ -31,12 +31,7 @@ _KINDS = {
 _LABELS = {"kind": "类型", "contact_person": "联系人", "contact_phone": "联系电话"}
 
 
-def _display(name, value):
-    if value in (None, ""):
-        return "(空)"
-    if name == "kind":
-        return dict(Department.Kind.choices).get(value, value)
-    return str(value)
+_display = choice_display(kind=Department.Kind)
 
 
 class DepartmentImporter(TableImporter):

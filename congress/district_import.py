@@ -14,7 +14,7 @@ from django.db import transaction
 
 from .models import ElectoralDistrict, Village
 from .sheets import Column
-from .table_import import Action, RowPlan, TableImporter, diff
+from .table_import import Action, Change, RowPlan, TableImporter, choice_display, diff
 
 COLUMNS = [
     Column("村(社区)名称", "village", required=True, aliases=("村(社区)", "村名", "村社区", "名称"), width=16),
@@ -23,15 +23,10 @@ COLUMNS = [
     Column("选区名称", "district_name", width=20),
 ]
 _KINDS = {"村": Village.Kind.VILLAGE, "社区": Village.Kind.COMMUNITY, "居委会": Village.Kind.COMMUNITY}
-_LABELS = {"kind": "类型", "district_name": "选区名称", "district": "所属选区"}
+_LABELS = {"kind": "类型", "district_name": "选区名称"}
 
 
-def _display(name, value):
-    if value in (None, ""):
-        return "(空)"
-    if name == "kind":
-        return dict(Village.Kind.choices).get(value, value)
-    return str(value)
+_display = choice_display(kind=Village.Kind)
 
 
 class VillageDistrictImporter(TableImporter):
@@ -92,17 +87,19 @@ class VillageDistrictImporter(TableImporter):
             plan.changes = diff({"kind": village.kind}, new, labels=_LABELS, display=_display)
             if number and district is not None:
                 if district_name and district.name != district_name:
-                    plan.changes += diff({"district_name": district.name},
-                                         {"district_name": district_name}, labels=_LABELS, display=_display)
-                if village not in district.villages.all():
-                    plan.changes.append(
-                        diff({"district": ""}, {"district": f"第{number}选区"}, labels=_LABELS,
-                             display=_display)[0]
+                    plan.changes += diff(
+                        {"district_name": district.name},
+                        {"district_name": district_name},
+                        labels=_LABELS,
+                        display=_display,
                     )
+                if village not in district.villages.all():
+                    plan.changes.append(Change("district", "所属选区", "(空)", f"第{number}选区"))
             elif number:
                 new_districts.setdefault(number, district_name)
-                plan.changes.append(diff({"district": ""}, {"district": f"第{number}选区(新建)"},
-                                         labels=_LABELS, display=_display)[0])
+                plan.changes.append(
+                    Change("district", "所属选区", "(空)", f"第{number}选区(新建)")
+                )
             plan.action = Action.UPDATE if plan.changes else Action.UNCHANGED
         return plans
 

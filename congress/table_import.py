@@ -138,6 +138,20 @@ class ImportResult:
     skipped: list = field(default_factory=list)
 
 
+def choice_display(**choices):
+    """A ``display(name, value)`` for :func:`diff`: "(空)" for nothing, a choice's label for
+    the fields named with their ``TextChoices``, else the text."""
+
+    def display(name, value):
+        if value in (None, ""):
+            return "(空)"
+        if name in choices:
+            return str(dict(choices[name].choices).get(value, value))
+        return str(value)
+
+    return display
+
+
 def diff(current: dict, new: dict, *, labels: dict, display=str) -> list[Change]:
     """Changes from ``current`` to ``new`` over ``new``'s keys (the columns the row fills)."""
     return [

@@ -29,7 +29,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from congress.models import ElectoralDistrict, Term, Township
 from congress.sheets import Column, RawRow, Sheet, SheetError, read_table
-from congress.table_import import ACTION_LABELS, Action, Change
+from congress.table_import import Action, Change, Plan, RowPlan
 from congress.validators import MOBILE_RE, mask_phone, normalize_mobile
 
 from .models import (
@@ -266,23 +266,16 @@ _FIELD_LABELS = {
 
 
 @dataclass
-class RowCheck:
-    raw: RawRow
-    cleaned: dict = field(default_factory=dict)
+class RowCheck(RowPlan):
+    """A roster row's plan (:class:`congress.table_import.RowPlan`) with what a person needs:
+    the matched deputy, the levels to add, and what the office must confirm."""
+
     provided: set = field(default_factory=set)  # keys with a non-empty cell
-    errors: list[str] = field(default_factory=list)
     new_group: str = ""
-    action: str = Action.CREATE
     deputy: Deputy | None = None  # the matched person, for an update
-    changes: list[Change] = field(default_factory=list)
     new_levels: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
     confirm_person: list[Deputy] = field(default_factory=list)  # near matches to choose from
     confirm_dates: list[datetime.date] = field(default_factory=list)
-
-    @property
-    def number(self) -> int:
-        return self.raw.number
 
     @property
     def is_valid(self) -> bool:
@@ -290,11 +283,7 @@ class RowCheck:
 
     @property
     def name(self) -> str:
-        return self.raw.values.get("name", "")
-
-    @property
-    def action_label(self) -> str:
-        return ACTION_LABELS[self.action]
+        return self.cleaned.get("name") or self.raw.values.get("name", "")
 
     @property
     def reason(self) -> str:
@@ -317,57 +306,14 @@ class RowCheck:
         """The cells of the columns the file has, in :data:`COLUMNS` order (for the preview)."""
         return [self.raw.values[c.key] for c in COLUMNS if c.key in self.raw.values]
 
-    @property
-    def will_write(self) -> bool:
-        return self.action in (Action.CREATE, Action.UPDATE)
-
 
 @dataclass
-class CheckResult:
-    rows: list[RowCheck]
-    new_groups: list[str]
-    sheet: Sheet | None = None
+class CheckResult(Plan):
+    new_groups: list[str] = field(default_factory=list)
 
     @property
     def valid_rows(self) -> list[RowCheck]:
         return [r for r in self.rows if r.is_valid]
-
-    @property
-    def invalid_rows(self) -> list[RowCheck]:
-        return [r for r in self.rows if not r.is_valid]
-
-    @property
-    def all_valid(self) -> bool:
-        return not self.invalid_rows
-
-    @property
-    def columns(self) -> list[Column]:
-        """The columns the file has (every one is read and shown in the preview)."""
-        present = self.rows[0].raw.values if self.rows else {}
-        return [c for c in COLUMNS if c.key in present]
-
-    def with_action(self, action) -> list[RowCheck]:
-        return [r for r in self.rows if r.action == action]
-
-    @property
-    def to_create(self):
-        return self.with_action(Action.CREATE)
-
-    @property
-    def to_update(self):
-        return self.with_action(Action.UPDATE)
-
-    @property
-    def unchanged(self):
-        return self.with_action(Action.UNCHANGED)
-
-    @property
-    def to_confirm(self):
-        return self.with_action(Action.CONFIRM)
-
-    @property
-    def writable(self) -> list[RowCheck]:
-        return [r for r in self.rows if r.will_write]
 
 
 def person_key(name: str, birth_date, district_id) -> tuple:
@@ -631,7 +577,13 @@ def check_rows(
         else:
             _diff(check, check.deputy, districts)
             check.action = Action.UPDATE if check.changes else Action.UNCHANGED
-    return CheckResult(rows=checks, new_groups=new_groups, sheet=sheet)
+    present = raw_rows[0].values if raw_rows else {}
+    return CheckResult(
+        rows=checks,
+        sheet=sheet,
+        columns=[c for c in COLUMNS if c.key in present],
+        new_groups=new_groups,
+    )
 
 
 # --- Writing ---------------------------------------------------------------------------------

@@ -73,6 +73,14 @@ class DeputyError(ApplicationError):
 # --- Mandates --------------------------------------------------------------------------------
 
 
+def _assign_changed(obj, changes: dict) -> list[str]:
+    """Set the values that differ; return their field names (for ``update_fields``)."""
+    changed = [name for name, value in changes.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, changes[name])
+    return changed
+
+
 MANDATE_FIELDS = ("level", "term_number", "elected_on", "status", "status_date", "status_reason")
 
 
@@ -149,11 +157,9 @@ def mandate_update(*, actor, mandate: Mandate, **changes) -> Mandate:
         mandate = Mandate.objects.select_for_update().select_related("deputy").get(pk=mandate.pk)
         if not actor.has_perm("deputies.change_mandate", mandate):
             raise PermissionDenied("您无权修改该代表的代表资格。")
-        changed = [name for name, value in changes.items() if getattr(mandate, name) != value]
+        changed = _assign_changed(mandate, changes)
         if not changed:
             return mandate
-        for name in changed:
-            setattr(mandate, name, changes[name])
         if "status" in changed and mandate.status == MandateStatus.ACTIVE:
             mandate.status_date, mandate.status_reason = None, ""
             changed = list({*changed, "status_date", "status_reason"})
@@ -399,11 +405,9 @@ def deputy_update(*, actor, deputy: Deputy, **changes) -> Deputy:
         deputy = Deputy.objects.select_for_update().get(pk=deputy.pk)
         if not actor.has_perm("deputies.change_deputy", deputy):
             raise PermissionDenied("您无权修改该代表的信息。")
-        changed = [n for n, v in changes.items() if getattr(deputy, n) != v]
+        changed = _assign_changed(deputy, changes)
         if not changed:
             return deputy
-        for name in changed:
-            setattr(deputy, name, changes[name])
         _check_deputy_scope(deputy)
         deputy.full_clean(exclude=["user", "photo"])
         deputy._history_user = actor
