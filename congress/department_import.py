@@ -97,7 +97,7 @@ def department_apply(*, actor, township, name, **fields) -> Department:
     """Create or update one township department by name, with a history row naming ``actor``."""
     with transaction.atomic():
         department = (
-            Department.objects.select_for_update().filter(township=township, name=name).first()
+            Department.objects.select_for_update().filter(township=township, name=name).order_by().first()
         )
         if department is None:
             department = Department(

@@ -111,7 +111,7 @@ def village_district_apply(*, actor, township, name, kind, number, district_name
     """Create or update one village and put it in district ``number`` (created when missing),
     with history rows naming ``actor``. Called under the import's township lock."""
     with transaction.atomic():
-        village = Village.objects.select_for_update().filter(township=township, name=name).first()
+        village = Village.objects.select_for_update().filter(township=township, name=name).order_by().first()
         if village is None:
             village = Village(township=township, name=name, kind=kind or Village.Kind.VILLAGE)
             village._history_user = actor
@@ -125,6 +125,7 @@ def village_district_apply(*, actor, township, name, kind, number, district_name
             district = (
                 ElectoralDistrict.objects.select_for_update()
                 .filter(township=township, number=number)
+                .order_by()
                 .first()
             )
             if district is None:

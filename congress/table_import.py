@@ -21,7 +21,7 @@ from django.urls import path
 from django.utils.http import content_disposition_header
 
 from . import sheets
-from .exceptions import ApplicationError
+from .exceptions import USER_ERRORS, ApplicationError, user_message
 from .models import Township
 from .sheets import Column, RawRow, Sheet
 
@@ -226,7 +226,7 @@ class TableImporter:
         self.check_actor(actor, township)
         result = ImportResult()
         with transaction.atomic():
-            Township.objects.select_for_update().filter(pk=township.pk).first()
+            Township.objects.select_for_update().filter(pk=township.pk).order_by().first()
             plan = self.plan(sheet, township=township)
             if plan.invalid_rows and not skip_invalid:
                 raise ImportRefused(
@@ -376,8 +376,8 @@ class TableImportAdminMixin:
             try:
                 result = self.importer.apply(actor=request.user, township=township, sheet=sheet,
                                              skip_invalid=action == "skip")
-            except ImportRefused as exc:
-                messages.error(request, str(exc))
+            except USER_ERRORS as exc:
+                messages.error(request, user_message(exc))
             else:
                 request.session.pop(self._import_key(), None)
                 request.session[self._import_key(":result")] = result_json(result, sheet)

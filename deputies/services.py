@@ -153,7 +153,7 @@ def mandate_update(*, actor, mandate: Mandate, **changes) -> Mandate:
     if unknown:
         raise ValueError(f"unknown fields {unknown}")
     with transaction.atomic():
-        Deputy.objects.select_for_update().filter(pk=mandate.deputy_id).first()
+        Deputy.objects.select_for_update().filter(pk=mandate.deputy_id).order_by().first()
         mandate = Mandate.objects.select_for_update().select_related("deputy").get(pk=mandate.pk)
         if not actor.has_perm("deputies.change_mandate", mandate):
             raise PermissionDenied("您无权修改该代表的代表资格。")
@@ -451,7 +451,7 @@ def roster_import(
         raise DeputyError("所选届次不属于该乡镇。")
     result = ImportResult()
     with transaction.atomic():
-        Township.objects.select_for_update().filter(pk=township.pk).first()
+        Township.objects.select_for_update().filter(pk=township.pk).order_by().first()
         check = check_rows(rows, township=township, term=term, resolutions=resolutions)
         if check.invalid_rows and not skip_invalid:
             raise DeputyError(

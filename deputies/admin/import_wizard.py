@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from congress import sheets
+from congress.exceptions import USER_ERRORS, user_message
 from congress.models import Term
 from congress.sheets import Sheet
 from congress.table_import import report_rows, result_json
@@ -15,7 +16,7 @@ from congress.tenancy import scope_to_user
 
 from .. import roster_excel
 from ..forms import RosterUploadForm
-from ..services import DeputyError, roster_import
+from ..services import roster_import
 from .common import _xlsx_response
 
 IMPORT_SESSION_KEY = "deputies_roster_import"
@@ -113,8 +114,8 @@ class RosterImportMixin:
                     resolutions=resolutions,
                     skip_invalid=action == "skip",
                 )
-            except DeputyError as exc:
-                messages.error(request, str(exc))
+            except USER_ERRORS as exc:
+                messages.error(request, user_message(exc))
             else:
                 request.session.pop(IMPORT_SESSION_KEY, None)
                 request.session[IMPORT_RESULT_KEY] = result_json(result, sheet)
