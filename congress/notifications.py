@@ -47,11 +47,14 @@ def notification_deliver(*, notification_id: int) -> dict:
     return sent
 
 
-def notification_mark_read(*, actor: User, notification_ids=None) -> int:
-    """Mark the actor's own notifications read (all unread ones when no ids are given)."""
+def notification_mark_read(*, actor: User, notification_ids=None, url: str | None = None) -> int:
+    """Mark the actor's own notifications read: those with the given ids, or about the page at
+    ``url`` (acting on a record reads its notices), or all unread ones when neither is given."""
     qs = Notification.objects.filter(recipient=actor, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
+    if url is not None:
+        qs = qs.filter(url=url)
     return qs.update(read_at=timezone.now())
 
 

@@ -126,6 +126,7 @@ class AttendanceSummary:
     present: list = field(default_factory=list)
     leave: list = field(default_factory=list)  # (deputy, reason)
     absent: list = field(default_factory=list)
+    unrecorded_count: int = 0  # absent with no record at all (not checked in, not marked)
 
     @property
     def present_count(self) -> int:
@@ -165,6 +166,7 @@ def attendance_summary(session: CongressSession) -> AttendanceSummary:
             summary.leave.append((deputy, row))
         else:
             summary.absent.append(deputy)
+            summary.unrecorded_count += row is None
     return summary
 
 

@@ -193,6 +193,27 @@ def attendance_record(
     return attendance
 
 
+def attendance_mark_rest_present(*, actor, session: CongressSession) -> int:
+    """Hand attendance in one step: every deputy on the roster not yet recorded (no check-in, not
+    marked on leave or absent) is marked present. Returns how many were marked."""
+    _require(actor, "sessions_app.manage_session", session)
+    with transaction.atomic():
+        session = _lock_session(session)
+        if session.status == CongressSession.Status.CLOSED:
+            raise ActionRefused("会议已闭幕,不能再修改出席情况。")
+        recorded = set(Attendance.objects.filter(session=session).values_list("deputy_id", flat=True))
+        rest = [d for d in selectors.term_roster(session.term) if d.pk not in recorded]
+        now = timezone.now()
+        for deputy in rest:
+            attendance = Attendance(
+                session=session, deputy=deputy, status=Attendance.Status.PRESENT,
+                method=Attendance.Method.MANUAL, checked_in_at=now, recorded_by=actor,
+            )
+            attendance._history_user = actor
+            attendance.save()
+    return len(rest)
+
+
 # --- Votes -------------------------------------------------------------------------------------
 
 
