@@ -15,6 +15,7 @@ stations demos made them, and works without them.
 import datetime
 import random
 
+from django.db.models import Q
 from django.utils import timezone
 from faker import Faker
 
@@ -57,6 +58,21 @@ TOPICS = [
 ]
 
 
+# Who handles each kind of case, as a township would dispatch it (lead department first found).
+TOPIC_DEPARTMENTS = {
+    "村道破损严重,雨天积水": ["村镇建设办公室", "县交通运输局"],
+    "路灯损坏,夜间出行不安全": ["村镇建设办公室"],
+    "饮水水压不足": ["水利站", "县水利局"],
+    "茶叶销售渠道单一": ["经济发展办公室", "农业农村办公室"],
+    "河道垃圾堆积": ["农业农村办公室", "综合行政执法队"],
+    "上下学交通安全": ["平安建设办公室", "中心学校"],
+    "村卫生室缺少常用药": ["卫生院", "县卫生健康局"],
+    "邻里宅基地纠纷": ["司法所", "自然资源所"],
+    "农村客运班次太少": ["县交通运输局", "经济发展办公室"],
+    "农田灌溉渠道淤塞": ["水利站", "农业农村办公室"],
+}
+
+
 def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
 
@@ -70,6 +86,8 @@ class _Builder:
         self.prefix = "D" + township.slug[:2].upper()
         self.villages = list(township.villages.order_by("pk"))
         self.departments = list(Department.objects.filter(township=township, is_active=True).order_by("pk"))
+        self.by_name = {d.name: d for d in Department.objects.filter(
+            Q(township=township) | Q(county_id=township.county_id, township__isnull=True), is_active=True)}
         self.social = next((d for d in self.departments if d.name == "社会事务办公室"), self.departments[0] if self.departments else None)
         self.categories = {c.name: c for c in Category.objects.all()}
         self.chair = User.objects.filter(township=township, role=Role.CHAIR).order_by("pk").first()
@@ -88,13 +106,19 @@ class _Builder:
             return None
         return self.demo_deputy if n % 3 == 0 else self.deputies[n % len(self.deputies)]
 
+    def department_for(self, title: str, n: int):
+        """The department that handles this kind of case (TOPIC_DEPARTMENTS), else any."""
+        for name in TOPIC_DEPARTMENTS.get(title, []):
+            if name in self.by_name:
+                return self.by_name[name]
+        return self.social if n % 2 == 0 else self.departments[n % len(self.departments)]
+
     def handler_for(self, department) -> User:
         """A handler of ``department`` (the demo makes one for a department that has none)."""
         handler = User.objects.filter(department=department, role=Role.HANDLER, is_active=True).order_by("pk").first()
         if handler is None:
-            index = self.departments.index(department) + 1
             handler, _ = User.objects.get_or_create(
-                username=f"{self.township.slug}_handler{index}",
+                username=f"{self.township.slug}_handler_d{department.pk}",
                 defaults=dict(password=self.ctx.password_hash, name=self.fake.name(), role=Role.HANDLER,
                               county=self.township.county, township=self.township, department=department,
                               title="经办人"),
@@ -127,7 +151,7 @@ class _Builder:
         category_name, title, content = topic or TOPICS[n % len(TOPICS)]
         village = self.villages[n % len(self.villages)] if self.villages else None
         content = content.format(v=village.name if village else "本村")
-        department = department or (self.social if n % 2 == 0 else self.departments[n % len(self.departments)])
+        department = department or self.department_for(title, n)
         handler = self.handler_for(department)
         anonymous = n % 7 == 0
         order = [State.SUBMITTED, State.CLAIMED, State.PRESENTED, State.DISPATCHED, State.IN_PROGRESS,
@@ -180,7 +204,8 @@ class _Builder:
                     refined = f"{content}建议有关部门尽快研究解决。" if n % 2 == 0 else content
                     act(3, services.suggestion_present, deputy_user, title=title, content=refined)
             if reached >= 3:
-                co = [self.departments[(n + 3) % len(self.departments)]] if n % 4 == 0 and len(self.departments) > 1 else []
+                co = [self.by_name[name] for name in TOPIC_DEPARTMENTS.get(title, [])[1:] if name in self.by_name]
+                co = co[:1] if n % 4 == 0 and co and co[0] != department else []
                 act(3, services.suggestion_dispatch, self.staff, lead_department=department, co_departments=co,
                     is_key=bool(key and self.chair), supervisor=self.chair if key else None)
             if reached >= 4:

@@ -138,7 +138,7 @@ class TrackForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("查询")
-        self.helper.form_method = "get"
+        self.helper.form_method = "post"  # never put phone digits into an address
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()

@@ -11,7 +11,7 @@ Exactly once: each (suggestion, stage, cycle, kind) is claimed by inserting a
 NOTHING``) tagged with this sweep's token; only the reminders this sweep inserted are sent. The
 claim and the inbox rows commit together, so a sweep that dies mid-way leaves nothing claimed, and
 a second sweep (beat firing twice, a retried task) finds every row already claimed. E-mail/SMS
-copies go out after commit, each claimed again by :func:`congress.notifications.notification_deliver`.
+copies are outbox rows written in the same transaction and sent by the worker (congress.outbox).
 
 The number of queries does not depend on how many suggestions are open or due.
 """

@@ -196,6 +196,7 @@ def submit(request, township):
                 add_form_errors(form, exc)
             else:
                 request.session["suggestion_submitted"] = suggestion.code
+                request.session["suggestion_submitted_anonymous"] = not suggestion.submitter_phone
                 return redirect("suggestions_public:done", township=township.slug, code=suggestion.code)
     elif request.method == "POST":
         status = 400
@@ -209,20 +210,43 @@ def submit(request, township):
 
 
 def done(request, township, code):
+    """After a submission. The code is in the address, so the page never 404s later (a bookmark,
+    a reload, another browser); whether the item was anonymous is known only to the session that
+    submitted it, so the page reveals nothing about an item from its code alone."""
     township = get_object_or_404(Township, slug=township)
-    if request.session.get("suggestion_submitted") != code:
-        raise Http404
-    return render(request, "suggestions/public/done.html", {"township": township, "code": code})
+    just_submitted = request.session.get("suggestion_submitted") == code
+    return render(request, "suggestions/public/done.html", {
+        "township": township, "code": code, "just_submitted": just_submitted,
+        "anonymous": just_submitted and request.session.get("suggestion_submitted_anonymous", False),
+    })
+
+
+TRACKED_SESSION_KEY = "suggestion_tracked"
 
 
 def track(request):
-    form = forms.TrackForm(request.GET or None)
+    """Look an item up by POST (code + last four phone digits; anonymous items by code alone), so
+    no phone digits ever appear in an address, a log or a browser history. The item found is kept
+    in the session: the withdraw and rating forms post back here and the page reloads by GET."""
     suggestion = None
     rating_form = None
-    if form.is_bound and form.is_valid():
-        suggestion = selectors.find_for_tracking(form.cleaned_data["code"], form.cleaned_data.get("phone_last4", ""))
-        if suggestion is None:
-            form.add_error(None, "未找到该事项,请核对查询码和手机号后四位。")
+    if request.method == "POST" and "code" in request.POST:
+        form = forms.TrackForm(request.POST)
+        if form.is_valid():
+            suggestion = selectors.find_for_tracking(form.cleaned_data["code"], form.cleaned_data.get("phone_last4", ""))
+            if suggestion is None:
+                form.add_error(None, "未找到该事项,请核对查询码和手机号后四位(匿名反映的事项只填查询码)。")
+            else:
+                request.session[TRACKED_SESSION_KEY] = suggestion.pk
+                return redirect("suggestions_public:track")
+        return render(request, "suggestions/public/track.html", {"form": form}, status=400)
+    form = forms.TrackForm(initial={"code": request.GET.get("code", "")[:12]})
+    tracked_pk = request.session.get(TRACKED_SESSION_KEY)
+    if tracked_pk:
+        suggestion = selectors.suggestion_for_tracking_session(tracked_pk)
+    if request.method == "POST" and suggestion is None:
+        messages.error(request, "查询已失效,请重新输入查询码。")
+        return redirect("suggestions_public:track")
     if suggestion is not None and request.method == "POST":
         if request.POST.get("withdraw"):
             try:
@@ -230,14 +254,17 @@ def track(request):
                 messages.success(request, "已撤回。")
             except TransitionNotAllowed as exc:
                 messages.error(request, str(exc))
-            return redirect(request.get_full_path())
+            return redirect("suggestions_public:track")
+        if request.POST.get("leave"):
+            request.session.pop(TRACKED_SESSION_KEY, None)
+            return redirect("suggestions_public:track")
         rating_form = forms.CitizenRatingForm(request.POST)
         if rating_form.is_valid():
             try:
                 services.suggestion_citizen_rate(suggestion=suggestion, rating=rating_form.cleaned_data["rating"],
                                                  comment=rating_form.cleaned_data["comment"])
                 messages.success(request, "感谢您的评价。")
-                return redirect(request.get_full_path())
+                return redirect("suggestions_public:track")
             except (TransitionNotAllowed, ValidationError) as exc:
                 add_form_errors(rating_form, exc)
     if suggestion is not None and rating_form is None and (suggestion.replied_at or suggestion.direct_answer) and not suggestion.citizen_rating:
