@@ -58,7 +58,7 @@ def notification_deliver(*, notification_id: int) -> dict:
             texted_at=timezone.now()
         )
         if claimed:
-            get_sms_backend().send(recipient.phone, f"【{settings.PLATFORM_NAME}】{notification.title}")
+            get_sms_backend().send(recipient.phone, "generic", {"title": notification.title})
             sent["sms"] = True
     return sent
 

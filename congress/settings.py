@@ -239,6 +239,26 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="乡镇人大工作平台 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SMS_BACKEND = env.str("SMS_BACKEND", default="congress.sms.ConsoleSmsBackend")
+# SMS by template (congress/notices, docs/notices.md): the signature (签名) approved at the
+# provider, the provider's code of each approved template ("accepted=SMS_123,rejected=SMS_456"),
+# credentials from the providers' usual environment variables, endpoints overridable for tests.
+SMS_SIGN_NAME = env.str("SMS_SIGN_NAME", default="乡镇人大")
+SMS_TEMPLATE_CODES = env.dict("SMS_TEMPLATE_CODES", default={})
+SMS_TIMEOUT_SECONDS = env.int("SMS_TIMEOUT_SECONDS", default=10)
+SMS_ALIYUN_ACCESS_KEY_ID = env.str("ALIBABA_CLOUD_ACCESS_KEY_ID", default="")
+SMS_ALIYUN_ACCESS_KEY_SECRET = env.str("ALIBABA_CLOUD_ACCESS_KEY_SECRET", default="")
+SMS_ALIYUN_ENDPOINT = env.str("SMS_ALIYUN_ENDPOINT", default="https://dysmsapi.aliyuncs.com")
+SMS_TENCENT_SECRET_ID = env.str("TENCENTCLOUD_SECRET_ID", default="")
+SMS_TENCENT_SECRET_KEY = env.str("TENCENTCLOUD_SECRET_KEY", default="")
+SMS_TENCENT_SDK_APP_ID = env.str("SMS_TENCENT_SDK_APP_ID", default="")
+SMS_TENCENT_REGION = env.str("SMS_TENCENT_REGION", default="ap-guangzhou")
+SMS_TENCENT_ENDPOINT = env.str("SMS_TENCENT_ENDPOINT", default="https://sms.tencentcloudapi.com")
+# WeChat Work (企业微信) app messages: empty WECOM_CORP_ID turns the channel off.
+WECOM_CORP_ID = env.str("WECOM_CORP_ID", default="")
+WECOM_AGENT_ID = env.str("WECOM_AGENT_ID", default="")
+WECOM_SECRET = env.str("WECOM_SECRET", default="")
+WECOM_API_BASE = env.str("WECOM_API_BASE", default="https://qyapi.weixin.qq.com")
+WECOM_TIMEOUT_SECONDS = env.int("WECOM_TIMEOUT_SECONDS", default=10)
 
 # --- Forms ------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
