@@ -65,3 +65,23 @@ def tencent(settings):
     settings.SMS_TIMEOUT_SECONDS = 5
     yield fake
     fake.stop()
+
+
+@pytest.fixture
+def wecom(settings):
+    from .fakes import FakeWecom
+
+    fake = FakeWecom("ww-corp", "app-secret", 1000002, {"zhangsan", "lisi"}).start()
+    settings.WECOM_BACKEND = "congress.notices.wecom.WecomApiBackend"
+    settings.WECOM_CORP_ID = fake.corp_id
+    settings.WECOM_SECRET = fake.secret
+    settings.WECOM_AGENT_ID = str(fake.agent_id)
+    settings.WECOM_API_BASE = fake.url
+    settings.WECOM_TIMEOUT_SECONDS = 5
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "wecom-tests"}}
+    from django.core.cache import cache
+
+    cache.clear()
+    yield fake
+    fake.stop()

@@ -204,3 +204,57 @@ class FakeTencentSms(FakeServer):
                       "SessionContext": "", "Code": "Ok", "Message": "send success",
                       "IsoCode": "CN"}
         return 200, {"Response": {"SendStatusSet": [status], "RequestId": request_id}}
+
+
+class FakeWecom(FakeServer):
+    """``/cgi-bin/gettoken`` and ``/cgi-bin/message/send`` of the WeChat Work server API."""
+
+    def __init__(self, corp_id: str, secret: str, agent_id: int, users: set[str]):
+        super().__init__()
+        self.corp_id = corp_id
+        self.secret = secret
+        self.agent_id = agent_id
+        self.users = users
+        self.tokens: dict[str, bool] = {}  # token → still valid
+        self.token_calls = 0
+        self.expires_in = 7200
+
+    def error(self, errcode: int, errmsg: str = ""):
+        self.replies.append((errcode, errmsg))
+
+    def expire_tokens(self):
+        self.tokens = dict.fromkeys(self.tokens, False)
+
+    def handle(self, method, path, headers, body):
+        split = urlsplit(path)
+        query = dict(parse_qsl(split.query))
+        if split.path == "/cgi-bin/gettoken" and method == "GET":
+            self.token_calls += 1
+            if query.get("corpid") != self.corp_id:
+                return 200, {"errcode": 40013, "errmsg": "invalid corpid"}
+            if query.get("corpsecret") != self.secret:
+                return 200, {"errcode": 40001, "errmsg": "invalid credential"}
+            token = f"tok-{self.token_calls}"
+            self.tokens[token] = True
+            return 200, {"errcode": 0, "errmsg": "ok", "access_token": token,
+                         "expires_in": self.expires_in}
+        if split.path == "/cgi-bin/message/send" and method == "POST":
+            token = query.get("access_token", "")
+            if token not in self.tokens:
+                return 200, {"errcode": 40014, "errmsg": "invalid access_token"}
+            if not self.tokens[token]:
+                return 200, {"errcode": 42001, "errmsg": "access_token expired"}
+            message = json.loads(body)
+            if message.get("agentid") != self.agent_id:
+                return 200, {"errcode": 40056, "errmsg": "invalid agentid"}
+            if self.replies:
+                errcode, errmsg = self.replies.popleft()
+                return 200, {"errcode": errcode, "errmsg": errmsg or str(errcode)}
+            wanted = message["touser"].split("|")
+            invalid = [u for u in wanted if u not in self.users]
+            if len(invalid) == len(wanted):
+                return 200, {"errcode": 81013, "errmsg": "user & party & tag all invalid"}
+            self.requests.append(message)
+            return 200, {"errcode": 0, "errmsg": "ok", "invaliduser": "|".join(invalid),
+                         "msgid": f"msg-{len(self.requests)}"}
+        return 404, {"errcode": 404, "errmsg": "not found"}
