@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from .admin_base import TownshipScopedAdmin
 from .models import County, Department, ElectoralDistrict, Notification, Term, Township, User, Village
+from .models import NoticeChannelDefault
 from .roles import Role
 
 
@@ -96,7 +97,7 @@ class UserAdmin(TownshipScopedAdmin, DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        ("基本信息", {"fields": ["name", "title", "phone", "email"]}),
+        ("基本信息", {"fields": ["name", "title", "phone", "email", "wecom_userid"]}),
         ("角色与归属", {"fields": ["role", "county", "township", "department", "is_active"]}),
         ("系统", {"fields": ["is_superuser", "last_login", "date_joined"]}),
     ]
@@ -188,3 +189,9 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self._may_edit(request)
+
+
+@admin.register(NoticeChannelDefault)
+class NoticeChannelDefaultAdmin(TownshipScopedAdmin):
+    list_display = ["role", "township", "email", "sms", "wecom"]
+    list_filter = ["role", "township"]

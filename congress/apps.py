@@ -12,3 +12,4 @@ class CongressConfig(AppConfig):
         register("消息", "portal:notifications", "bell", p.is_authenticated, order=90)
         register("管理后台", "admin:index", "speedometer2", p.is_superuser | p.is_county_viewer | p.is_presidium_staff, order=80)
         register("修改密码", "portal:password_change", "key", p.is_authenticated, order=95)
+        register("提醒方式", "portal:notice_settings", "bell-fill", p.is_authenticated, order=92)

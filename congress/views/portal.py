@@ -58,3 +58,23 @@ def notifications_read(request):
     if target.startswith("/") and not target.startswith("//"):
         return redirect(target)
     return redirect("portal:notifications")
+
+
+@login_required
+def notice_settings(request):
+    """The user's own choice of channels for notices (提醒方式)."""
+    from congress.forms import NoticePreferenceForm
+    from congress.models import NoticePreference
+    from congress.notices.preferences import CHANNELS, channel_address, notice_preference_set, office_default_modes
+
+    user = request.user
+    addresses = {ch: channel_address(user, ch) for ch in CHANNELS}
+    own = NoticePreference.objects.filter(user=user).first()
+    initial = {ch: getattr(own, ch, "") for ch in CHANNELS}
+    form = NoticePreferenceForm(request.POST or None, initial=initial,
+                                defaults=office_default_modes(user), addresses=addresses)
+    if request.method == "POST" and form.is_valid():
+        notice_preference_set(actor=user, **form.cleaned_data)
+        messages.success(request, "提醒方式已保存。")
+        return redirect("portal:notice_settings")
+    return render(request, "portal/notice_settings.html", {"form": form, "addresses": addresses})
