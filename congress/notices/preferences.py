@@ -6,6 +6,9 @@ user's own choice, else the office default for the user's role (set by staff in 
 the built-in default below. A channel is used only when the user has its address.
 """
 
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from congress.models import ChannelMode, NoticeChannelDefault, NoticePreference, User
@@ -17,56 +20,61 @@ CHANNEL_LABELS = {"email": "电子邮件", "sms": "短信", "wecom": "企业微�
 BUILTIN_MODES = {"email": ChannelMode.ALL, "sms": ChannelMode.URGENT, "wecom": ChannelMode.ALL}
 
 
-def office_township_id(user: User) -> int | None:
-    if user.township_id:
-        return user.township_id
-    if user.department_id:
-        return user.department.township_id
-    return None
+@dataclass
+class Contact:
+    email: str = ""
+    phone: str = ""
+    wecom_userid: str = ""
+    modes: dict = field(default_factory=lambda: dict(BUILTIN_MODES))
+    office_modes: dict = field(default_factory=lambda: dict(BUILTIN_MODES))
+
+    def address(self, channel: str) -> str:
+        if channel == "wecom":
+            return self.wecom_userid if wecom_enabled() else ""
+        return self.phone if channel == "sms" else self.email
+
+    def channels(self, *, urgent: bool) -> list[str]:
+        """The external channels for one notice, in the order they are written."""
+        return [
+            ch for ch in CHANNELS
+            if self.address(ch)
+            and (self.modes[ch] == ChannelMode.ALL or (urgent and self.modes[ch] == ChannelMode.URGENT))
+        ]
 
 
-def office_default_modes(user: User) -> dict[str, str]:
-    """The modes the office set for the user's role (built-in defaults where it set none)."""
-    township_id = office_township_id(user)
-    row = None
-    if township_id and user.role:
-        row = NoticeChannelDefault.objects.filter(township_id=township_id, role=user.role).first()
-    return {ch: (getattr(row, ch) if row else BUILTIN_MODES[ch]) for ch in CHANNELS}
+def contacts_for(user_ids) -> dict[int, Contact]:
+    """Addresses and channel modes of many users in three queries."""
+    rows = list(
+        User.objects.filter(pk__in=set(user_ids)).values(
+            "pk", "email", "phone", "wecom_userid", "role", "township_id", "department__township_id"
+        )
+    )
+    townships = {r["township_id"] or r["department__township_id"] for r in rows} - {None}
+    defaults = {
+        (d.township_id, d.role): d for d in NoticeChannelDefault.objects.filter(township_id__in=townships)
+    }
+    own = {p.user_id: p for p in NoticePreference.objects.filter(user_id__in=[r["pk"] for r in rows])}
+    contacts = {}
+    for r in rows:
+        office = defaults.get((r["township_id"] or r["department__township_id"], r["role"]))
+        office_modes = {ch: getattr(office, ch) if office else BUILTIN_MODES[ch] for ch in CHANNELS}
+        mine = own.get(r["pk"])
+        modes = {ch: getattr(mine, ch, "") or office_modes[ch] for ch in CHANNELS}
+        contacts[r["pk"]] = Contact(r["email"], r["phone"], r["wecom_userid"], modes, office_modes)
+    return contacts
 
 
-def channel_modes(user: User) -> dict[str, str]:
-    defaults = office_default_modes(user)
-    own = NoticePreference.objects.filter(user=user).first()
-    return {ch: (getattr(own, ch, "") or defaults[ch]) for ch in CHANNELS}
-
-
-def channel_address(user: User, channel: str) -> str:
-    if channel == "email":
-        return user.email
-    if channel == "sms":
-        return user.phone
-    if channel == "wecom":
-        return user.wecom_userid if wecom_enabled() else ""
-    raise ValueError(channel)
+def contact_of(user: User) -> Contact:
+    return contacts_for([user.pk])[user.pk]
 
 
 def notice_channels(user: User, *, urgent: bool) -> list[str]:
-    """The external channels for one notice to ``user``, in the order they are tried."""
-    modes = channel_modes(user)
-    return [
-        ch
-        for ch in CHANNELS
-        if channel_address(user, ch)
-        and (modes[ch] == ChannelMode.ALL or (urgent and modes[ch] == ChannelMode.URGENT))
-    ]
+    return contact_of(user).channels(urgent=urgent)
 
 
 def notice_preference_set(*, actor: User, email: str = "", sms: str = "", wecom: str = "") -> NoticePreference:
     """Save the actor's own channel choice ("" follows the office default)."""
-    allowed = {"", *ChannelMode.values}
-    if not {email, sms, wecom} <= allowed:
-        from django.core.exceptions import ValidationError
-
+    if not {email, sms, wecom} <= {"", *ChannelMode.values}:
         raise ValidationError("提醒方式选择不正确。")
     with transaction.atomic():
         preference, _ = NoticePreference.objects.select_for_update().get_or_create(user=actor)

@@ -65,14 +65,15 @@ def notice_settings(request):
     """The user's own choice of channels for notices (提醒方式)."""
     from congress.forms import NoticePreferenceForm
     from congress.models import NoticePreference
-    from congress.notices.preferences import CHANNELS, channel_address, notice_preference_set, office_default_modes
+    from congress.notices.preferences import CHANNELS, contact_of, notice_preference_set
 
     user = request.user
-    addresses = {ch: channel_address(user, ch) for ch in CHANNELS}
+    contact = contact_of(user)
+    addresses = {ch: contact.address(ch) for ch in CHANNELS}
     own = NoticePreference.objects.filter(user=user).first()
     initial = {ch: getattr(own, ch, "") for ch in CHANNELS}
     form = NoticePreferenceForm(request.POST or None, initial=initial,
-                                defaults=office_default_modes(user), addresses=addresses)
+                                defaults=contact.office_modes, addresses=addresses)
     if request.method == "POST" and form.is_valid():
         notice_preference_set(actor=user, **form.cleaned_data)
         messages.success(request, "提醒方式已保存。")

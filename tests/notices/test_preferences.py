@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from congress.models import ChannelMode, NoticeChannelDefault, NoticePreference
-from congress.notices.preferences import channel_modes, notice_channels, notice_preference_set
+from congress.notices.preferences import contact_of, notice_channels, notice_preference_set
 from congress.roles import Role
 from tests.factories import TownshipFactory, staff_of
 
@@ -28,15 +28,18 @@ def test_office_default_per_role_then_own_choice_wins(deputy_user):
                                         email=ChannelMode.ALL, sms=ChannelMode.OFF)
     assert notice_channels(deputy_user, urgent=False) == ["sms"]
     notice_preference_set(actor=deputy_user, sms=ChannelMode.OFF, wecom=ChannelMode.ALL)
-    assert channel_modes(deputy_user) == {"email": "off", "sms": "off", "wecom": "all"}
+    assert contact_of(deputy_user).modes == {"email": "off", "sms": "off", "wecom": "all"}
     assert notice_channels(deputy_user, urgent=True) == ["wecom"]
 
 
 def test_channel_without_address_or_backend_is_skipped(deputy_user, settings):
     deputy_user.email = ""
     deputy_user.wecom_userid = ""
+    deputy_user.save()
     assert notice_channels(deputy_user, urgent=True) == ["sms"]
     deputy_user.wecom_userid = "dep01"
+    deputy_user.save()
+    assert notice_channels(deputy_user, urgent=True) == ["sms", "wecom"]
     settings.WECOM_BACKEND = ""
     assert notice_channels(deputy_user, urgent=True) == ["sms"]
 
