@@ -316,6 +316,10 @@ LOGGING = {
 }
 
 # --- Platform ---------------------------------------------------------------------------------
+# The office that issues printable documents (交办单、督办函、回执); {township} is the township name.
+DOCUMENT_OFFICE_NAME = env.str("DOCUMENT_OFFICE_NAME", default="{township}人民代表大会主席团")
+# CJK fonts of docx exports (公文 layout); keys title/body/heading/kai/latin, e.g. "body=仿宋".
+DOCX_FONTS = env.dict("DOCX_FONTS", default={})
 PLATFORM_NAME = env.str("PLATFORM_NAME", default="乡镇人大主席团工作平台")
 # The public address ("https://rd.example.gov.cn") for links made where no request exists: SMS,
 # e-mail, Celery tasks. Pages shown in a browser (QR codes, posters, check-in) use the request's
