@@ -23,6 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
 
 # --- xlsx ------------------------------------------------------------------------------------
 
@@ -32,7 +33,7 @@ DEFAULT_COLUMN_WIDTH = 8.43
 
 
 def _sheet_width(ws, columns: int | None) -> float:
-    count = columns or ws.max_column or 0
+    count = columns or getattr(ws, "max_column", 0) or 0
     total = 0.0
     for index in range(1, count + 1):
         dimension = ws.column_dimensions.get(get_column_letter(index))
@@ -49,9 +50,9 @@ def xlsx_print_setup(ws, *, title: str = "", header_rows: int = 1, columns: int 
     write-only sheet: call this after setting column widths, before the first row).
     """
     date = date or timezone.localdate()
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     wide = _sheet_width(ws, columns) > PORTRAIT_MAX_WIDTH
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if wide else ws.ORIENTATION_PORTRAIT
+    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE if wide else Worksheet.ORIENTATION_PORTRAIT
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages tall as needed
