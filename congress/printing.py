@@ -20,7 +20,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
@@ -42,16 +42,17 @@ def _sheet_width(ws, columns: int | None) -> float:
 
 
 def xlsx_print_setup(ws, *, title: str = "", header_rows: int = 1, columns: int | None = None,
-                     date: datetime.date | None = None) -> None:
+                     landscape: bool | None = None, date: datetime.date | None = None) -> None:
     """Set A4 page setup on one worksheet (regular or write-only).
 
     ``header_rows`` is how many rows from the top repeat on every printed page (title and
     column headers); ``columns`` the number of columns when the sheet has no cells yet (a
-    write-only sheet: call this after setting column widths, before the first row).
+    write-only sheet: call this after setting column widths, before the first row);
+    ``landscape`` forces the orientation instead of judging it by the columns' width.
     """
     date = date or timezone.localdate()
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    wide = _sheet_width(ws, columns) > PORTRAIT_MAX_WIDTH
+    wide = _sheet_width(ws, columns) > PORTRAIT_MAX_WIDTH if landscape is None else landscape
     ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE if wide else Worksheet.ORIENTATION_PORTRAIT
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
@@ -114,6 +115,9 @@ def _style_font(style, east_asia: str, size_pt: float) -> None:
     if rfonts is None:
         rfonts = OxmlElement("w:rFonts")
         rpr.insert(0, rfonts)
+    # Theme fonts (the default template's headings) would win over the names set here.
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(theme), None)
     rfonts.set(qn("w:eastAsia"), east_asia)
 
 
@@ -164,11 +168,20 @@ def _page_setup(section, *, landscape: bool) -> None:
     section.footer_distance = Mm(20)
 
 
-def apply_gongwen_layout(document, *, landscape: bool | None = None):
+def apply_gongwen_layout(document, *, landscape: bool | None = None, body_pt: float = BODY_PT):
     """Give an existing document the 公文 layout: A4 with 公文 margins on every section (each
-    keeps its orientation unless ``landscape`` is given), the 仿宋 body font, page numbers."""
+    keeps its orientation unless ``landscape`` is given), the 仿宋 body font (``body_pt``: a
+    smaller size for documents that are mostly wide tables), black 小标宋/黑体 headings, page
+    numbers. Safe to call more than once."""
     fonts = gongwen_fonts()
-    _style_font(document.styles["Normal"], fonts["body"], BODY_PT)
+    _style_font(document.styles["Normal"], fonts["body"], body_pt)
+    for name, font, size in (("Title", fonts["title"], TITLE_PT), ("Heading 1", fonts["title"], TITLE_PT),
+                             ("Heading 2", fonts["heading"], BODY_PT), ("Heading 3", fonts["kai"], BODY_PT)):
+        if name in [st.name for st in document.styles]:
+            style = document.styles[name]
+            _style_font(style, font, size)
+            style.font.color.rgb = RGBColor(0, 0, 0)
+            style.font.bold = False
     for section in document.sections:
         wide = section.orientation == WD_ORIENT.LANDSCAPE if landscape is None else landscape
         _page_setup(section, landscape=wide)

@@ -23,6 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from congress.exceptions import ApplicationError
 from congress.models import ElectoralDistrict, Term, Township
+from congress.printing import xlsx_print_setup
 from congress.validators import MOBILE_RE, mask_phone, normalize_mobile
 
 from .models import LEVEL_ORDER, DeputyCategory, Education, Gender, Level, PoliticalStatus
@@ -485,6 +486,7 @@ def roster_workbook(deputies, *, show_phone) -> bytes:
     ws.page_setup.fitToWidth = 1
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
+    xlsx_print_setup(ws, title="代表花名册", header_rows=1, landscape=True)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -516,6 +518,7 @@ def template_workbook() -> bytes:
     )
     for index, column in enumerate(COLUMNS, start=1):
         ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = column.width
+    xlsx_print_setup(ws, title="代表花名册(模板)", header_rows=1, landscape=True)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

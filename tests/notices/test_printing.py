@@ -85,3 +85,17 @@ def test_new_document_title_and_body_fonts():
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
     assert east_asia == "方正小标宋简体"
     assert reread.styles["Normal"].font.size.pt == 16
+
+
+def test_headings_of_an_existing_document_become_black_cjk_fonts():
+    document = Document()
+    document.add_heading("统计附件", level=1)
+    document.add_heading("一、主要工作数据", level=2)
+    apply_gongwen_layout(document, body_pt=12)
+    reread = Document(io.BytesIO(docx_bytes(document)))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    heading = reread.styles["Heading 2"]
+    fonts = heading.element.rPr.rFonts
+    assert fonts.get(f"{w}eastAsia") == "黑体" and fonts.get(f"{w}eastAsiaTheme") is None
+    assert str(heading.font.color.rgb) == "000000"
+    assert reread.styles["Normal"].font.size.pt == 12
