@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from congress.printing import docx_response
 
-from . import documents, forms, selectors
-from .models import Suggestion
+from . import documents, selectors
+from .views import TRACKED_SESSION_KEY
 
 
 def _track_url(request) -> str:
@@ -31,23 +31,11 @@ def document(request, pk, kind):
     return docx_response(doc.content, doc.filename)
 
 
-# The tracking page keeps the item a browser looked up (with its code) under this session key.
-TRACKED_SESSION_KEY = "suggestion_tracked"
-
-
 def public_receipt(request):
     """The citizen's 回执 for the item this browser looked up on the tracking page (kept in the
-    session), or given by the same code and phone digits the tracking page accepts."""
-    suggestion = None
+    session, like the tracking page itself: no code or phone digits in the address)."""
     tracked_pk = request.session.get(TRACKED_SESSION_KEY)
-    if tracked_pk:
-        suggestion = Suggestion.objects.select_related("township").filter(pk=tracked_pk).first()
-    elif request.GET.get("code"):
-        form = forms.TrackForm(request.GET)
-        if form.is_valid():
-            suggestion = selectors.find_for_tracking(
-                form.cleaned_data["code"], form.cleaned_data.get("phone_last4", "")
-            )
+    suggestion = selectors.suggestion_for_tracking_session(tracked_pk) if tracked_pk else None
     if suggestion is None:
         raise Http404("请先在办理进度查询页输入查询码。")
     doc = documents.receipt(suggestion, track_url=_track_url(request))

@@ -94,11 +94,13 @@ def test_reply_letter_for_the_deputy_after_the_reply(client, w):
 def test_citizen_receipt_from_the_tracking_lookup(client, w):
     s = submitted(w)
     url = reverse("suggestions_public:receipt")
-    assert client.get(url).status_code == 404
-    assert client.get(url, {"code": s.code, "phone_last4": "0000"}).status_code == 404
-    session = client.session
-    session["suggestion_tracked"] = s.pk
-    session.save()
+    assert client.get(url).status_code == 404  # not looked up in this browser
+    assert client.get(url, {"code": s.code, "phone_last4": "5678"}).status_code == 404
+    track = reverse("suggestions_public:track")
+    client.post(track, {"code": s.code, "phone_last4": "0000"})
+    assert client.get(url).status_code == 404  # wrong digits: nothing kept
+    client.post(track, {"code": s.code, "phone_last4": "5678"})
+    assert 'data-testid="receipt"' in client.get(track).content.decode()
     document, text = _open(client.get(url))
     _assert_gongwen_layout(document)
     for expected in ("群众意见建议受理回执", s.code, "张三", "138****5678", "路灯坏了",
