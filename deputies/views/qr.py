@@ -3,13 +3,11 @@ the public suggestion form with the deputy preselected, so the item goes to that
 The link is absolute on the scheme and host the page was reached by (not SITE_URL), so a code
 printed from any address works from a phone."""
 
-import io
-
-import segno
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
+
+from congress.qr import qr_png_response, qr_svg_inline, qr_svg_response
 
 from ..models import Deputy
 
@@ -26,31 +24,20 @@ def deputy_suggest_url(request, deputy: Deputy) -> str:
     return request.build_absolute_uri(f"{path}?deputy={deputy.pk}")
 
 
-def _qr(request, deputy):
-    return segno.make(deputy_suggest_url(request, deputy), error="m")
-
-
 def qr_card(request, slug, pk):
     """A printable card (A4 page, the QR code large, the deputy's public details only)."""
     deputy = _deputy(slug, pk)
+    url = deputy_suggest_url(request, deputy)
     return render(request, "deputies/public/qr_card.html", {
-        "deputy": deputy, "township": deputy.township,
-        "qr_svg": _qr(request, deputy).svg_inline(dark="#000", omitsize=True),
-        "suggest_url": deputy_suggest_url(request, deputy),
+        "deputy": deputy, "township": deputy.township, "qr_svg": qr_svg_inline(url), "suggest_url": url,
     })
 
 
 @cache_control(max_age=3600, public=True)
 def qr_svg(request, slug, pk):
-    buffer = io.BytesIO()
-    _qr(request, _deputy(slug, pk)).save(buffer, kind="svg", scale=10, border=4)
-    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    return qr_svg_response(deputy_suggest_url(request, _deputy(slug, pk)))
 
 
 @cache_control(max_age=3600, public=True)
 def qr_png(request, slug, pk):
-    buffer = io.BytesIO()
-    _qr(request, _deputy(slug, pk)).save(buffer, kind="png", scale=12, border=4)
-    response = HttpResponse(buffer.getvalue(), content_type="image/png")
-    response["Content-Disposition"] = f'inline; filename="deputy-{pk}-qr.png"'
-    return response
+    return qr_png_response(deputy_suggest_url(request, _deputy(slug, pk)), f"deputy-{pk}-qr.png")
