@@ -103,7 +103,7 @@ class UserAdmin(TownshipScopedAdmin, DjangoUserAdmin):
     ]
     add_fieldsets = [
         (None, {"fields": ["username", "usable_password", "password1", "password2"]}),
-        ("基本信息", {"fields": ["name", "title", "phone", "email"]}),
+        ("基本信息", {"fields": ["name", "title", "phone", "email", "wecom_userid"]}),
         ("角色与归属", {"fields": ["role", "county", "township", "department"]}),
     ]
 

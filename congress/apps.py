@@ -7,6 +7,7 @@ class CongressConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from .notices import checks as notice_checks  # noqa: F401
         from . import permissions as p
         from .portal_menu import register
 
