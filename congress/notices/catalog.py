@@ -7,7 +7,8 @@ provider assigned to the approved template is deployment configuration: ``SMS_TE
 (see docs/notices.md).
 
 Texts stay under 70 characters with the signature where possible, so one notice is one SMS;
-free-text parameters are cut to ``max_length`` (providers reject longer variables).
+free-text parameters are cut to ``max_length`` (providers reject longer variables); a link is
+never cut — one too long is refused.
 """
 
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ class Param:
     name: str
     label: str
     max_length: int = 20
+    cut: bool = True  # False for links: a cut link is worse than none, so a long one is refused
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,10 @@ class SmsTemplate:
         cleaned = {}
         for p in self.params:
             value = " ".join(str(params[p.name]).split())
+            if len(value) > p.max_length and not p.cut:
+                raise PermanentDeliveryError(
+                    f"短信参数“{p.label}”超过{p.max_length}个字符:{value}", code="param_too_long"
+                )
             cleaned[p.name] = value if len(value) <= p.max_length else value[: p.max_length - 1] + "…"
         return cleaned
 
@@ -66,7 +72,7 @@ class SmsTemplate:
 
 
 CODE = Param("code", "查询码", 12)
-LINK = Param("link", "链接", 35)
+LINK = Param("link", "链接", 60, cut=False)
 
 TEMPLATES: dict[str, SmsTemplate] = {
     t.kind: t

@@ -36,6 +36,8 @@ def test_template_cuts_long_params_and_refuses_missing_ones():
         tpl.render({"code": "AB12CD34"})
     with pytest.raises(PermanentDeliveryError, match="没有此类短信模板"):
         get_template("nope")
+    with pytest.raises(PermanentDeliveryError, match="链接"):
+        get_template(NoticeKind.REPLIED).render({"code": "K7", "link": "https://x.cn/" + "a" * 60})
 
 
 def test_phone_numbers_are_normalised_or_refused():
