@@ -290,8 +290,11 @@ SMS_TENCENT_SDK_APP_ID = env.str("SMS_TENCENT_SDK_APP_ID", default="")
 SMS_TENCENT_REGION = env.str("SMS_TENCENT_REGION", default="ap-guangzhou")
 SMS_TENCENT_ENDPOINT = env.str("SMS_TENCENT_ENDPOINT", default="https://sms.tencentcloudapi.com")
 # WeChat Work (企业微信) app messages: WECOM_BACKEND=congress.notices.wecom.WecomApiBackend sends
-# through the server API; an empty WECOM_BACKEND turns the channel off.
-WECOM_BACKEND = env.str("WECOM_BACKEND", default="congress.notices.wecom.ConsoleWecomBackend")
+# through the server API; empty turns the channel off (the default in production, so nothing is
+# "sent" to a log there by mistake); development logs the messages.
+WECOM_BACKEND = env.str(
+    "WECOM_BACKEND", default="congress.notices.wecom.ConsoleWecomBackend" if DEBUG else ""
+)
 WECOM_CORP_ID = env.str("WECOM_CORP_ID", default="")
 WECOM_AGENT_ID = env.str("WECOM_AGENT_ID", default="")
 WECOM_SECRET = env.str("WECOM_SECRET", default="")

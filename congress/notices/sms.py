@@ -106,25 +106,19 @@ class LocmemSmsBackend(BaseSmsBackend):
         return message.message_id
 
 
-def classify(provider: str, code: str, message: str, table: dict[str, bool], temporary_prefixes,
+def classify(provider: str, code: str, message: str, table: dict[str, bool],
              permanent_prefixes) -> DeliveryError:
-    """Turn a provider error code into a typed error: an explicit entry wins, then prefixes;
-    an unknown code counts as temporary (the outbox retries it a limited number of times)."""
-    if code in table:
-        permanent = table[code]
-    elif code.startswith(tuple(permanent_prefixes)):
-        permanent = True
-    elif code.startswith(tuple(temporary_prefixes)):
-        permanent = False
-    else:
-        permanent = False
+    """Turn a provider error code into a typed error: an explicit entry wins, then the
+    permanent prefixes; any other code counts as temporary (the outbox retries it a limited
+    number of times)."""
+    permanent = table[code] if code in table else code.startswith(tuple(permanent_prefixes))
     cls = PermanentDeliveryError if permanent else TemporaryDeliveryError
     return cls(message or code, code=code, provider=provider)
 
 
 # Alibaba Cloud SMS error codes (https://help.aliyun.com/document_detail/101346.html):
 # ``isv.*`` are the caller's errors (permanent), ``isp.*`` the platform's (temporary); the ones
-# below are explicit because their prefix misleads.
+# below are explicit because their prefix misleads or they have none.
 ALIYUN_ERRORS: dict[str, bool] = {
     "isv.BUSINESS_LIMIT_CONTROL": False,  # per-number minute/hour/day flow control
     "isv.DAY_LIMIT_CONTROL": False,
@@ -207,7 +201,7 @@ class AliyunSmsBackend(BaseSmsBackend):
         return body.biz_id or ""
 
     def _error(self, code: str, message: str) -> DeliveryError:
-        return classify(self.provider, code, message, ALIYUN_ERRORS, ["isp."], ["isv."])
+        return classify(self.provider, code, message, ALIYUN_ERRORS, ["isv."])
 
 
 # Tencent Cloud SMS error codes (https://cloud.tencent.com/document/product/382/55981).
@@ -291,12 +285,9 @@ class TencentSmsBackend(BaseSmsBackend):
         return status.SerialNo or ""
 
     def _error(self, code: str, message: str) -> DeliveryError:
+        # InternalError*, LimitExceeded*, RequestLimitExceeded, ResourceUnavailable*: temporary.
         return classify(
-            self.provider,
-            code,
-            message,
-            TENCENT_ERRORS,
-            ["InternalError", "LimitExceeded", "ResourceUnavailable"],
+            self.provider, code, message, TENCENT_ERRORS,
             ["AuthFailure", "InvalidParameter", "MissingParameter", "UnauthorizedOperation",
              "UnsupportedOperation", "FailedOperation"],
         )
