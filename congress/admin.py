@@ -3,9 +3,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from .admin_base import TownshipScopedAdmin
+from .department_import import DepartmentImporter
+from .district_import import VillageDistrictImporter
 from .models import County, Department, ElectoralDistrict, Notification, Term, Township, User, Village
 from .models import NoticeChannelDefault
 from .roles import Role
+from .table_import import TableImportAdminMixin
 
 
 @admin.register(County)
@@ -30,7 +33,8 @@ class VillageAdmin(TownshipScopedAdmin):
 
 
 @admin.register(ElectoralDistrict)
-class ElectoralDistrictAdmin(TownshipScopedAdmin):
+class ElectoralDistrictAdmin(TableImportAdminMixin, TownshipScopedAdmin):
+    importer = VillageDistrictImporter()
     list_display = ["number", "name", "township", "village_names"]
     list_display_links = ["number", "name"]
     list_filter = ["township"]
@@ -46,7 +50,8 @@ class ElectoralDistrictAdmin(TownshipScopedAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(TownshipScopedAdmin):
+class DepartmentAdmin(TableImportAdminMixin, TownshipScopedAdmin):
+    importer = DepartmentImporter()
     list_display = ["name", "kind", "township", "contact_person", "is_active"]
     list_filter = ["kind", "is_active", "township"]
     search_fields = ["name", "contact_person"]

@@ -9,6 +9,7 @@ from django.urls import reverse
 from PIL import Image
 
 from deputies.models import Mandate, MandateStatus
+from deputies.services import mandate_change_status
 from suggestions.models import Suggestion
 
 from .test_views import form_data
@@ -37,7 +38,9 @@ def test_public_board_links_each_deputy_code(w, client):
 
 def test_no_code_for_a_deputy_off_the_roster_or_of_another_township(w, client):
     assert client.get(reverse("deputies_public:deputy_qr_card", args=["jia", w.deputy_b.pk])).status_code == 404
-    Mandate.objects.filter(deputy=w.deputy3).update(status=MandateStatus.RESIGNED, status_date=datetime.date(2026, 6, 1))
+    for mandate in Mandate.objects.filter(deputy=w.deputy3):
+        mandate_change_status(actor=w.staff, mandate=mandate, status=MandateStatus.RESIGNED,
+                              date=datetime.date(2026, 6, 1), reason="个人原因辞职")
     assert client.get(reverse("deputies_public:deputy_qr_card", args=["jia", w.deputy3.pk])).status_code == 404
 
 
