@@ -32,6 +32,7 @@ from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from congress.printing import apply_gongwen_layout, xlsx_print_setup
 from congress.validators import mask_phone
 
 from .models import Deputy, DutyKind, DutyRecord, Mandate
@@ -389,6 +390,7 @@ def _write_sheet(ws, ledger: Ledger, data: LedgerData) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    xlsx_print_setup(ws, title=title, header_rows=header_row, landscape=ledger.landscape)
 
 
 def ledgers_xlsx(ledgers: list[Ledger], data: LedgerData) -> bytes:
@@ -468,6 +470,7 @@ def ledgers_docx(ledgers: list[Ledger], data: LedgerData) -> bytes:
 
             section = document.add_section(WD_SECTION.NEW_PAGE)
         _set_orientation(section, ledger.landscape)
+        apply_gongwen_layout(document, body_pt=10.5)
         _write_docx_ledger(document, ledger, data)
     buffer = io.BytesIO()
     document.save(buffer)

@@ -119,6 +119,16 @@ def public_results(township) -> QuerySet:
     )
 
 
+def preferred_deputy(township, deputy_id):
+    """The deputy named by a scanned 代表码 (``?deputy=<id>``) when on this township's roster;
+    None for anything else (a stale or foreign code falls back to the usual routing)."""
+    from deputies.models import Deputy
+
+    if not str(deputy_id or "").isdigit():
+        return None
+    return Deputy.objects.on_roster().filter(pk=int(deputy_id), township=township).first()
+
+
 def find_for_tracking(code: str, phone_last4: str) -> Suggestion | None:
     """By tracking code + the last four digits of the phone (anonymous ones: code only)."""
     suggestion = Suggestion.objects.select_related("township", "lead_department", "category").filter(code=code).first()

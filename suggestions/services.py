@@ -273,10 +273,14 @@ def _start(suggestion: Suggestion, action: str, *, actor, note: str) -> Suggesti
     return suggestion
 
 
-def _route(suggestion: Suggestion) -> list:
-    """Deputies of the village's electoral district(s) and of the chosen station."""
+def _route(suggestion: Suggestion, *, preferred=None) -> list:
+    """Deputies of the village's electoral district(s) and of the chosen station; a citizen who
+    scanned a deputy's own QR code (代表码) reaches that deputy first, and only that deputy."""
     from deputies.models import Deputy
 
+    if preferred is not None:
+        suggestion.routed_deputies.add(preferred)
+        return [preferred]
     condition = Q(pk__in=[])
     if suggestion.village_id:
         condition |= Q(district__villages=suggestion.village_id)
@@ -304,7 +308,8 @@ def _validate_township_rows(suggestion, *, village=None, station=None, category=
 
 def _create(*, actor, township, channel, kind, title, content, category=None, village=None,
             station=None, submitter_name="", submitter_phone="", is_anonymous=False,
-            consent=False, ip=None, photos=(), reception_issue=None, note="") -> Suggestion:
+            consent=False, ip=None, photos=(), reception_issue=None, note="",
+            deputy=None) -> Suggestion:
     suggestion = Suggestion(
         township=township, channel=channel, kind=kind, title=title.strip(), content=content.strip(),
         category=category, village=village, station=station,
@@ -318,7 +323,12 @@ def _create(*, actor, township, channel, kind, title, content, category=None, vi
     _start(suggestion, "submit", actor=actor, note=note or f"通过「{suggestion.get_channel_display()}」提交")
     for photo in photos:
         SuggestionPhoto.objects.create(suggestion=suggestion, image=photo)
-    deputies = _route(suggestion)
+    if deputy is not None:
+        from deputies.models import Deputy
+
+        if not Deputy.objects.on_roster().filter(pk=deputy.pk, township_id=township.pk).exists():
+            raise ValidationError("所选代表不属于该乡镇或已不在任。")
+    deputies = _route(suggestion, preferred=deputy)
     _notify_later(_deputy_users(deputies), f"群众点单待接单:{suggestion.title}", suggestion)
     if not deputies:
         _notify_later(staff_users(township.pk), f"群众点单待接单(未匹配到代表,请人大办处理):{suggestion.title}", suggestion)
@@ -328,8 +338,10 @@ def _create(*, actor, township, channel, kind, title, content, category=None, vi
 @transaction.atomic
 def suggestion_submit_public(*, township, kind, title, content, category=None, village=None,
                              station=None, submitter_name="", submitter_phone="",
-                             is_anonymous=False, consent=False, ip=None, photos=()) -> Suggestion:
-    """A citizen's submission from the public form (no login): consent is required."""
+                             is_anonymous=False, consent=False, ip=None, photos=(),
+                             deputy=None) -> Suggestion:
+    """A citizen's submission from the public form (no login): consent is required. ``deputy``:
+    the deputy whose QR code (代表码) the citizen scanned, who gets the item first."""
     if not consent:
         raise ValidationError({"consent": "请阅读并同意隐私声明后再提交。"})
     if not is_anonymous and not submitter_phone:
@@ -337,7 +349,7 @@ def suggestion_submit_public(*, township, kind, title, content, category=None, v
     return _create(actor=None, township=township, channel=Channel.WEB, kind=kind, title=title,
                    content=content, category=category, village=village, station=station,
                    submitter_name=submitter_name, submitter_phone=submitter_phone,
-                   is_anonymous=is_anonymous, consent=consent, ip=ip, photos=photos)
+                   is_anonymous=is_anonymous, consent=consent, ip=ip, photos=photos, deputy=deputy)
 
 
 @transaction.atomic
