@@ -297,7 +297,7 @@ def submit(request, township):
     elif request.method == "POST":
         status = 400
     station = None
-    if request.GET.get("station", "").isdigit():
+    if request.GET.get("station", "").isascii() and request.GET["station"].isdigit():
         from liaison_stations.models import Station
 
         station = Station.objects.filter(pk=request.GET["station"], township=township).first()
