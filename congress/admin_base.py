@@ -3,10 +3,12 @@
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .tenancy import scope_to_user
+from .uploads import PhotoValidator, document_validator
 
 
 def _is_scoped(model) -> bool:
@@ -29,6 +31,15 @@ class ScopedFormFieldsMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         return self._scope_field(formfield, db_field, request)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """Every file input checks the upload by content (a clear message, never a 500 from
+        the storage's own check)."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(db_field, models.FileField):
+            check = PhotoValidator() if isinstance(db_field, models.ImageField) else document_validator
+            formfield.validators.append(check)
+        return formfield
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)

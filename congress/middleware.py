@@ -60,3 +60,19 @@ class RejectNulBytesMiddleware:
 
 def _has_nul(querydict) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in querydict.lists())
+
+
+class PermissionsPolicyMiddleware:
+    """``Permissions-Policy`` (settings.PERMISSIONS_POLICY) on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        response = self.get_response(request)
+        policy = getattr(settings, "PERMISSIONS_POLICY", "")
+        if policy and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = policy
+        return response

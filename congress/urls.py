@@ -1,11 +1,11 @@
 from importlib.util import find_spec
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
 from congress.views.health import healthz
+from congress.views.media import serve_media
 
 # Each feature app may have urls_portal.py (mounted under /portal/<prefix>/) and urls_public.py
 # (mounted at the site root); both set their own app_name.
@@ -38,8 +38,8 @@ urlpatterns = [
 if find_spec("dashboards"):
     urlpatterns.insert(2, path("dashboard/", include("dashboards.urls")))
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploads: always through the permission-checking view (never a static /media/ directory).
+urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"))
 
 handler403 = "congress.views.errors.permission_denied"
 handler404 = "congress.views.errors.page_not_found"

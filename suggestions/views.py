@@ -297,7 +297,8 @@ def submit(request, township):
     elif request.method == "POST":
         status = 400
     station = None
-    if request.GET.get("station", "").isascii() and request.GET["station"].isdigit():
+    station_id = request.GET.get("station", "")
+    if station_id.isascii() and station_id.isdigit():
         from liaison_stations.models import Station
 
         station = Station.objects.filter(pk=request.GET["station"], township=township).first()
