@@ -11,6 +11,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from congress.exports import safe_cell
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -20,7 +22,9 @@ def _cell(value):
         return ""
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, (datetime.date, int, float, str)):
+    if isinstance(value, str):
+        return safe_cell(value)
+    if isinstance(value, (datetime.date, int, float)):
         return value
     return str(value)
 

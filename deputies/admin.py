@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 
 from congress.admin_base import TownshipScopedAdmin, TownshipScopedInline
+from congress.exports import safe_row
 from congress.models import Term
 from congress.tenancy import scope_to_user, user_townships
 
@@ -598,7 +599,7 @@ def _summary_workbook(township, year, rows) -> bytes:
     for row in rows:
         d = row.deputy
         ws.append(
-            [
+            safe_row([
                 row.rank,
                 d.name,
                 d.levels_display,
@@ -611,7 +612,7 @@ def _summary_workbook(township, year, rows) -> bytes:
                 row.satisfied,
                 row.basically_satisfied,
                 row.unsatisfied,
-            ]
+            ])
         )
     buffer = io.BytesIO()
     wb.save(buffer)

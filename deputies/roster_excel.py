@@ -21,6 +21,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils.exceptions import InvalidFileException
 
+from congress.exports import safe_row
 from congress.models import ElectoralDistrict, Term, Township
 from congress.validators import MOBILE_RE, mask_phone, normalize_mobile
 
@@ -460,7 +461,7 @@ def roster_workbook(deputies, *, show_phone) -> bytes:
         cell.alignment = Alignment(horizontal="center")
     for d in deputies:
         ws.append(
-            [
+            safe_row([
                 d.name,
                 d.get_gender_display(),
                 d.ethnicity,
@@ -475,7 +476,7 @@ def roster_workbook(deputies, *, show_phone) -> bytes:
                 d.levels_display,
                 (d.phone if show_phone(d) else mask_phone(d.phone)),
                 "是" if d.is_presidium_member else "否",
-            ]
+            ])
         )
     for index, column in enumerate(COLUMNS, start=1):
         ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = column.width
