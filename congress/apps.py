@@ -7,6 +7,7 @@ class CongressConfig(AppConfig):
 
     def ready(self):
         _install_text_cleaner()
+        from . import checks  # noqa: F401  (registers the system checks)
         from . import permissions as p
         from .portal_menu import register
 

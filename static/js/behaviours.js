@@ -22,8 +22,4 @@
     if (el.hasAttribute("data-print")) { e.preventDefault(); window.print(); }
     else if (el.hasAttribute("data-back") && window.history.length > 1) { e.preventDefault(); window.history.back(); }
   });
-  document.body && document.body.addEventListener("htmx:configRequest", function (e) {
-    var t = document.querySelector("meta[name=csrf-token]");
-    if (t) { e.detail.headers["X-CSRFToken"] = t.content; }
-  });
 })();
