@@ -239,7 +239,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "congress.views.lockout.lockout_response"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# How many reverse proxies (nginx, a load balancer) stand in front of the app and append to
+# X-Forwarded-For; 0 = clients connect directly. One definition of the client's address
+# (congress.ratelimit.client_ip) serves the rate limits and axes.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
+AXES_CLIENT_IP_CALLABLE = "congress.ratelimit.axes_client_ip"
 AXES_VERBOSE = False
 
 # --- I18N -------------------------------------------------------------------------------------
@@ -340,6 +344,14 @@ PERMISSIONS_POLICY = env.str(
         "interest-cohort=()"
     ),
 )
+
+# Public rate limits (congress.ratelimit, atomic counters): submissions per address per hour and
+# per phone per day; tracking look-ups per address per 10 minutes; a code locks for an hour after
+# this many wrong phone digits.
+SUGGESTION_RATE_PER_IP = env.int("SUGGESTION_RATE_PER_IP", default=5)
+SUGGESTION_RATE_PER_PHONE = env.int("SUGGESTION_RATE_PER_PHONE", default=3)
+TRACK_RATE_PER_IP = env.int("TRACK_RATE_PER_IP", default=30)
+TRACK_WRONG_DIGITS_PER_CODE = env.int("TRACK_WRONG_DIGITS_PER_CODE", default=5)
 
 # django-simple-history: old versions are shown, never saved back (congress.admin_base).
 SIMPLE_HISTORY_REVERT_DISABLED = True
