@@ -6,7 +6,6 @@ class CongressConfig(AppConfig):
     verbose_name = "组织与账号"
 
     def ready(self):
-        _install_text_cleaner()
         from . import checks  # noqa: F401  (registers the system checks)
         from . import permissions as p
         from .portal_menu import register
@@ -15,18 +14,3 @@ class CongressConfig(AppConfig):
         register("管理后台", "admin:index", "speedometer2", p.is_superuser | p.is_county_viewer | p.is_presidium_staff, order=80)
         register("修改密码", "portal:password_change", "key", p.is_authenticated, order=95)
 
-
-def _install_text_cleaner():
-    """One text cleaner for every form: each ``forms.CharField`` (and the subclasses that keep its
-    validators: textareas, search boxes, admin inputs) refuses control characters with a Chinese
-    message; Django's own validator already refuses NUL. Model fields are untouched, so no
-    migration changes."""
-    from django import forms
-
-    from .validators import control_character_validator
-
-    if control_character_validator not in forms.CharField.default_validators:
-        forms.CharField.default_validators = [
-            *forms.CharField.default_validators,
-            control_character_validator,
-        ]

@@ -8,6 +8,8 @@ COUNTY_VIEWER_WRITES = frozenset(
         "portal:login",
         "portal:logout",
         "portal:password_change",
+        "portal:twofactor_setup",
+        "portal:twofactor_verify",
         "portal:notifications_read",
         "admin:login",
         "admin:logout",

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "congress",
     "deputies",
     "liaison_stations",
@@ -69,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # One-time form tokens: a replayed or double-tapped POST creates one row (congress.idempotency).
     "congress.idempotency.IdempotentPostMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -77,6 +81,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "congress.middleware.ReadOnlyCountyViewerMiddleware",
+    # Second factor for the admin roles and the county viewer (congress.twofactor).
+    "congress.twofactor.TwoFactorMiddleware",
     # AxesMiddleware must be last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -229,6 +235,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Two-factor login (django-otp TOTP + recovery codes) for the admin roles and the county viewer;
+# deputies may opt in. Default: required when DEBUG=0, off in DEBUG (the demo's `make run`)
+# unless set. Tests turn it on explicitly to prove it is enforced.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="乡镇人大工作平台")
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:login"

@@ -4,35 +4,8 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.utils.deconstruct import deconstructible
 
-# C0 controls except tab/newline/carriage return, DEL, C1 controls and the bidirectional
-# overrides that disguise text (U+202A–U+202E, U+2066–U+2069).
-CONTROL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-@deconstructible
-class ControlCharacterValidator:
-    """Refuse text with control characters (a NUL, a bell, a bidi override...) with a Chinese
-    message. Every form ``CharField`` runs it (installed in ``congress.apps``)."""
-
-    message = "输入内容含有不可见的控制字符(%(char)s),请删除后重新输入。"
-    code = "control_characters"
-
-    def __call__(self, value):
-        if not isinstance(value, str):
-            return
-        match = CONTROL_CHARACTERS_RE.search(value)
-        if match:
-            raise ValidationError(
-                self.message, code=self.code, params={"char": f"U+{ord(match.group()):04X}"}
-            )
-
-    def __eq__(self, other):
-        return isinstance(other, ControlCharacterValidator)
-
-
-control_character_validator = ControlCharacterValidator()
+from .textclean import CONTROL_CHARACTERS_RE, ControlCharacterValidator, control_character_validator  # noqa: E402,F401
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
