@@ -20,6 +20,7 @@ from congress.admin_base import (
     TownshipScopedAdmin,
     TownshipScopedInline,
 )
+from congress.table_import import TableImportAdminMixin
 from congress.tenancy import user_townships
 
 from . import selectors, services
@@ -37,6 +38,7 @@ from .models import (
     WorkPlan,
     WorkPlanItem,
 )
+from .staff_import import StationStaffImporter
 from .templatetags.station_tags import suggestion_action
 
 
@@ -50,7 +52,8 @@ class ReceptionRuleInline(TownshipScopedInline):
 
 
 @admin.register(Station)
-class StationAdmin(TownshipScopedAdmin):
+class StationAdmin(TableImportAdminMixin, TownshipScopedAdmin):
+    importer = StationStaffImporter()
     list_display = ["name", "kind", "parent", "township", "convener", "administrator",
                     "deputy_count", "compliance", "is_active"]
     list_filter = ["kind", "is_active", "standard_set", "township"]
