@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('congress', '0004_outbox_heartbeat_idempotency'),
+        ('congress', '0005_township_retention_years'),
     ]
 
     operations = [
