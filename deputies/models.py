@@ -176,6 +176,9 @@ class Deputy(TownshipScopedModel):
 
     objects = DeputyQuerySet.as_manager()
 
+    # The portrait is shown on the public deputy board: congress.views.media serves it to anyone.
+    PUBLIC_FILE_FIELDS = ("photo",)
+
     class Meta:
         verbose_name = "人大代表"
         verbose_name_plural = "人大代表"

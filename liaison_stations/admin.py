@@ -13,9 +13,13 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
-from simple_history.admin import SimpleHistoryAdmin
 
-from congress.admin_base import ScopedFormFieldsMixin, TownshipScopedAdmin, TownshipScopedInline
+from congress.admin_base import (
+    ReadOnlyHistoryAdmin,
+    ScopedFormFieldsMixin,
+    TownshipScopedAdmin,
+    TownshipScopedInline,
+)
 from congress.table_import import TableImportAdminMixin
 from congress.tenancy import user_townships
 
@@ -178,7 +182,7 @@ class StandardItemInline(ScopedFormFieldsMixin, admin.TabularInline):
 
 
 @admin.register(StandardSet)
-class StandardSetAdmin(ObjectPermissionsModelAdminMixin, ScopedFormFieldsMixin, SimpleHistoryAdmin):
+class StandardSetAdmin(ObjectPermissionsModelAdminMixin, ScopedFormFieldsMixin, ReadOnlyHistoryAdmin):
     """Preset sets (no township) are shared read-only; a township's staff edit their own."""
 
     list_display = ["name", "township", "item_names", "source"]

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from congress.admin_base import TownshipScopedAdmin, TownshipScopedInline
 from congress.printing import xlsx_print_setup
+from congress.exports import safe_row
 from congress.tenancy import user_townships
 
 from ..models import DutyKind, DutyPhoto, DutyRecord, DutyScoreWeight
@@ -179,7 +180,7 @@ def _summary_workbook(township, year, rows) -> bytes:
     for row in rows:
         d = row.deputy
         ws.append(
-            [
+            safe_row([
                 row.rank,
                 d.name,
                 d.levels_display,
@@ -192,7 +193,7 @@ def _summary_workbook(township, year, rows) -> bytes:
                 row.satisfied,
                 row.basically_satisfied,
                 row.unsatisfied,
-            ]
+            ])
         )
     xlsx_print_setup(ws, title=f"{township.name}{year}年人大代表履职登记", header_rows=2)
     buffer = io.BytesIO()
