@@ -16,6 +16,7 @@ from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from congress.admin_base import ScopedFormFieldsMixin, TownshipScopedAdmin, TownshipScopedInline
+from congress.pagination import related_count
 from congress.tenancy import user_townships
 
 from . import selectors, services
@@ -344,7 +345,7 @@ class ReceptionRecordAdmin(TownshipScopedAdmin):
             super().get_queryset(request)
             .select_related("station", "township", "created_by")
             .prefetch_related("deputies_present")
-            .annotate(issue_total=Count("issues", distinct=True))
+            .annotate(issue_total=related_count(ReceptionIssue, "record"))
         )
 
     @admin.display(description="接待代表")
