@@ -28,7 +28,7 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("suggestions", "0003_list_indexes")]
+    dependencies = [("suggestions", "0007_list_indexes")]
 
     operations = [
         TrigramExtension(),
