@@ -10,7 +10,6 @@ Run it against a throw-away database (a second run reuses the rows). Prints figu
 nothing. The goal (issue 14): every list <= 300 ms p50.
 """
 
-import argparse
 import os
 import sys
 import time
@@ -21,28 +20,19 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congress.settings")
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=0.1, help="1.0 = 1,000,000 suggestions")
-    parser.add_argument("--repeat", type=int, default=7)
-    args = parser.parse_args()
+    from bench.dashboards import arguments, build, prepare_database, timed
 
-    import django
-
-    django.setup()
+    args = arguments(__doc__, scale=0.1, repeat=7)
+    prepare_database()
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import override_settings, setup_test_environment
+    from django.test.utils import override_settings
 
-    from bench.dashboards import build, timed
     from congress.models import User
     from congress.roles import Role
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
-    print(f"database: {connection.vendor} {settings.DATABASES['default'].get('NAME')}, "
-          f"DEBUG={settings.DEBUG}, p50 of {args.repeat}")
+    print(f"p50 of {args.repeat}")
     started = time.perf_counter()
     county = build(args.scale)
     print(f"data ready in {time.perf_counter() - started:.0f} s", flush=True)

@@ -63,9 +63,23 @@ def _plan(qs) -> str:
     (lambda: DutyRecord.objects.order_by("-date", "-id")[:50], "duty_record_recent"),
     (lambda: Suggestion.objects.filter(title__icontains="道路维修").order_by()[:50], "suggestion_title_trgm"),
     (lambda: Suggestion.objects.filter(content__icontains="自来水管").order_by()[:50], "suggestion_content_trgm"),
+    (lambda: Suggestion.objects.filter(original_title__icontains="路灯").order_by()[:50],
+     "suggestion_original_title_trgm"),
 ])
 def test_list_orders_and_searches_have_an_index(qs, index):
     assert index in _plan(qs())
+
+
+@pytest.mark.postgres
+def test_every_admin_search_field_of_suggestions_has_a_trigram_index():
+    from django.contrib import admin
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'suggestions_suggestion'")
+        definitions = " ".join(row[0] for row in cursor.fetchall())
+    for field in admin.site._registry[Suggestion].search_fields:
+        assert f"upper(({field})::text) gin_trgm_ops" in definitions or (
+            f"upper({field}) gin_trgm_ops" in definitions), field
 
 
 def test_admin_lists_do_not_count_the_whole_table_twice(admin_client):
