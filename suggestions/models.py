@@ -273,10 +273,9 @@ class Suggestion(TownshipScopedModel):
         indexes = [
             models.Index(fields=["township", "state"], name="suggestion_township_state"),
             models.Index(fields=["state", "due_date"], name="suggestion_state_due"),
-            # The staff lists' default orderings (admin: due date, then newest id; the portal's
-            # work queue: due date, then newest submission; everything else: newest first).
-            models.Index(fields=["due_date", "-id"], name="suggestion_due_id"),
-            models.Index(fields=["township", "due_date", "-id"], name="suggestion_township_due_id"),
+            # The staff lists' default orderings: the portal's work queue (due date, newest
+            # submission) and everything else (newest first). The admin's order (open first,
+            # nearest deadline, newest) has PostgreSQL-only indexes: migration 0010.
             models.Index(fields=["township", "due_date", "-submitted_at"], name="suggestion_township_queue"),
             models.Index(fields=["-submitted_at", "-id"], name="suggestion_recent"),
         ]
