@@ -11,6 +11,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from congress.admin_base import TownshipScopedAdmin, TownshipScopedInline
+from congress.printing import xlsx_print_setup
 from congress.tenancy import user_townships
 
 from ..models import DutyKind, DutyPhoto, DutyRecord, DutyScoreWeight
@@ -193,6 +194,7 @@ def _summary_workbook(township, year, rows) -> bytes:
                 row.unsatisfied,
             ]
         )
+    xlsx_print_setup(ws, title=f"{township.name}{year}年人大代表履职登记", header_rows=2)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
