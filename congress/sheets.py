@@ -30,6 +30,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from .exceptions import ApplicationError
+from .exports import safe_row
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 40 * 1024 * 1024
@@ -407,13 +408,9 @@ def error_report(header: list[str], rows: list[tuple[int, list[str], str]]) -> b
     wb = Workbook()
     ws = wb.active
     ws.title = "错误行"
-    ws.append(["原行号", *header, "错误原因"])
+    ws.append(safe_row(["原行号", *header, "错误原因"]))
     for number, cells, reason in rows:
-        ws.append([number, *cells, reason])
-    for row in ws.iter_rows(min_row=1):
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # the office's own text, never a formula
+        ws.append(safe_row([number, *cells, reason]))  # the office's own text, never a formula
     ws.freeze_panes = "B2"
     buffer = io.BytesIO()
     wb.save(buffer)

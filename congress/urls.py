@@ -1,9 +1,9 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
 from congress.views.health import healthz
+from congress.views.media import serve_media
 
 # The root URLconf names every app's URL module by its dotted path (Django imports them); each
 # sets its own app_name. Portal pages live under /portal/<prefix>/, public pages at the root.
@@ -24,8 +24,8 @@ urlpatterns = [
     path("", include("congress.urls_public")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploads: always through the permission-checking view (never a static /media/ directory).
+urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"))
 
 handler403 = "congress.views.errors.permission_denied"
 handler404 = "congress.views.errors.page_not_found"

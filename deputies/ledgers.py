@@ -33,6 +33,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from congress.printing import apply_gongwen_layout, xlsx_print_setup
+from congress.exports import safe_row, safe_text
 from congress.validators import mask_phone
 
 from .models import Deputy, DutyKind, DutyRecord, Mandate
@@ -375,7 +376,7 @@ def _write_sheet(ws, ledger: Ledger, data: LedgerData) -> None:
         cell.border = _BOX
     rows = ledger.rows(data)
     for values in rows:
-        ws.append(list(values))
+        ws.append(safe_row(values))
     if not rows:
         ws.append(["(本年度无记录)"] + [""] * (n - 1))
     for line in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row):
@@ -446,7 +447,7 @@ def _write_docx_ledger(document, ledger: Ledger, data: LedgerData) -> None:
     for values in rows or [["(本年度无记录)"] + [""] * (len(ledger.columns) - 1)]:
         cells = table.add_row().cells
         for cell, value in zip(cells, values, strict=True):
-            cell.text = "" if value is None else str(value)
+            cell.text = "" if value is None else safe_text(str(value))
     section = document.sections[-1]
     usable = section.page_width - section.left_margin - section.right_margin
     total = sum(ledger.widths)
