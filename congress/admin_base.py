@@ -7,11 +7,14 @@ from django.contrib import admin
 from django.contrib.auth import get_permission_codename
 from django.db.models import Max, Min
 from django.utils import timezone
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .pagination import EstimatedCountPaginator
 from .tenancy import scope_to_user
+from .uploads import PhotoValidator, document_validator
 
 
 def _is_scoped(model) -> bool:
@@ -34,6 +37,15 @@ class ScopedFormFieldsMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         return self._scope_field(formfield, db_field, request)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """Every file input checks the upload by content (a clear message, never a 500 from
+        the storage's own check)."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(db_field, models.FileField):
+            check = PhotoValidator() if isinstance(db_field, models.ImageField) else document_validator
+            formfield.validators.append(check)
+        return formfield
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
@@ -114,10 +126,52 @@ class _PeriodsFromBoundsMixin:
 @cache
 def _with_periods_from_bounds(queryset_class):
     return type(queryset_class.__name__, (_PeriodsFromBoundsMixin, queryset_class), {})
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's pages, read-only for everyone.
+
+    The library's version form (``<pk>/history/<version>/``) saves whatever is POSTed after
+    checking only the *view* permission, a side door past the services and the change
+    permission. Here it shows the old version with every field read-only and refuses any write;
+    a version is restored by editing the record through its normal change page. Models that keep
+    no history table get Django's own history page (the admin log) instead of a 500.
+    """
+
+    def _keeps_history(self) -> bool:
+        return bool(getattr(self.model._meta, "simple_history_manager_attribute", None))
+
+    def get_urls(self):
+        if not self._keeps_history():
+            return admin.ModelAdmin.get_urls(self)
+        return super().get_urls()
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self._keeps_history():
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied("历史版本只能查看,不能在此修改或恢复;请在记录的修改页面按正常流程修改。")
+        request._history_read_only = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if not getattr(request, "_history_read_only", False):
+            return fields
+        names = [
+            f.name
+            for f in self.model._meta.get_fields()
+            if (f.concrete or f.many_to_many) and not f.auto_created and f.editable
+        ]
+        return tuple(dict.fromkeys([*fields, *names]))
 
 
 class TownshipScopedAdmin(
-    ObjectPermissionsModelAdminMixin, ScopedFormFieldsMixin, SimpleHistoryAdmin
+    ObjectPermissionsModelAdminMixin, ScopedFormFieldsMixin, ReadOnlyHistoryAdmin
 ):
     """Lists, opens, changes and deletes only what the rules allow the user; the county viewer
     gets read-only pages and a 403 for every write."""

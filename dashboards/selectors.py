@@ -10,12 +10,12 @@ the number of townships or records, and says which records stand behind each num
 
 import datetime
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractQuarter
 
+from congress.figures import percent
 from congress.models import Township
 from deputies.models import Deputy, DeputyGroup, DutyKind, DutyRecord, Level, Mandate, MandateStatus
 from liaison_stations.models import ReceptionDay, ReceptionRecord, Station
@@ -78,11 +78,6 @@ class Overview:
     quarters: dict = field(default_factory=dict)  # {township_id: {"meetings": [q1..q4], ...}}
 
 
-def percent(part: int, whole: int) -> Decimal | None:
-    """part ÷ whole as a percentage with one decimal, rounded half up; None when whole is 0."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _zero_row(township: Township) -> dict:
@@ -96,10 +91,7 @@ def _zero_row(township: Township) -> dict:
 
 def _active_deputies(township_ids) -> QuerySet:
     """Persons on a roster: at least one mandate (any level) in force."""
-    return Deputy.objects.filter(
-        township_id__in=township_ids,
-        pk__in=Mandate.objects.filter(status=MandateStatus.ACTIVE).values("deputy_id"),
-    )
+    return Deputy.objects.filter(township_id__in=township_ids).on_roster()
 
 
 def _add_deputies(rows, ids, period: Period) -> None:
@@ -297,7 +289,7 @@ def figure_records(figure: str, *, townships: QuerySet, period: Period, today: d
             level = figure.removeprefix("level_")
             if level not in Level.values:
                 raise KeyError(figure)
-            qs = qs.filter(mandates__level=level, mandates__status=MandateStatus.ACTIVE).distinct()
+            qs = qs.on_roster(level=level)
             title = f"{Level(level).label}名单"
         if figure == "no_records":
             qs = qs.exclude(pk__in=DutyRecord.objects.filter(date__year=period.year).values("deputy_id"))

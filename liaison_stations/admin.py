@@ -13,10 +13,15 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
-from simple_history.admin import SimpleHistoryAdmin
 
-from congress.admin_base import ScopedFormFieldsMixin, TownshipScopedAdmin, TownshipScopedInline
+from congress.admin_base import (
+    ReadOnlyHistoryAdmin,
+    ScopedFormFieldsMixin,
+    TownshipScopedAdmin,
+    TownshipScopedInline,
+)
 from congress.pagination import related_count
+from congress.table_import import TableImportAdminMixin
 from congress.tenancy import user_townships
 
 from . import selectors, services
@@ -34,6 +39,7 @@ from .models import (
     WorkPlan,
     WorkPlanItem,
 )
+from .staff_import import StationStaffImporter
 from .templatetags.station_tags import suggestion_action
 
 
@@ -47,7 +53,8 @@ class ReceptionRuleInline(TownshipScopedInline):
 
 
 @admin.register(Station)
-class StationAdmin(TownshipScopedAdmin):
+class StationAdmin(TableImportAdminMixin, TownshipScopedAdmin):
+    importer = StationStaffImporter()
     list_display = ["name", "kind", "parent", "township", "convener", "administrator",
                     "deputy_count", "compliance", "is_active"]
     list_filter = ["kind", "is_active", "standard_set", "township"]
@@ -176,7 +183,7 @@ class StandardItemInline(ScopedFormFieldsMixin, admin.TabularInline):
 
 
 @admin.register(StandardSet)
-class StandardSetAdmin(ObjectPermissionsModelAdminMixin, ScopedFormFieldsMixin, SimpleHistoryAdmin):
+class StandardSetAdmin(ObjectPermissionsModelAdminMixin, ScopedFormFieldsMixin, ReadOnlyHistoryAdmin):
     """Preset sets (no township) are shared read-only; a township's staff edit their own."""
 
     list_display = ["name", "township", "item_names", "source"]

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from congress.tenancy import scope_to_user
-from deputies.models import Deputy, MandateStatus
+from deputies.models import Deputy
 
 from .models import (
     ReceptionDay,
@@ -143,7 +143,7 @@ def deputies_without_station(township):
     the office must clear (DOMAIN §4: every deputy belongs to at least one station)."""
     return (
         Deputy.objects.filter(township=township, stations__isnull=True)
-        .filter(mandates__status=MandateStatus.ACTIVE)
+        .on_roster()
         .select_related("group", "district")
         .distinct()
         .order_by("district__number", "name")
@@ -263,10 +263,3 @@ def station_activities(station):
                   photo_count=Count("photos", distinct=True))
         .order_by("-date", "-id")
     )
-
-
-def deputy_for_user(user):
-    """The deputy row linked to a portal account, or None."""
-    if not user.is_authenticated:
-        return None
-    return Deputy.objects.filter(user=user).select_related("township").first()

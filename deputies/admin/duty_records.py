@@ -11,7 +11,9 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from congress.admin_base import TownshipScopedAdmin, TownshipScopedInline
+from congress.exports import safe_row
 from congress.pagination import related_count
+from congress.printing import xlsx_print_setup
 from congress.tenancy import user_townships
 
 from ..models import DutyKind, DutyPhoto, DutyRecord, DutyScoreWeight
@@ -177,7 +179,7 @@ def _summary_workbook(township, year, rows) -> bytes:
     for row in rows:
         d = row.deputy
         ws.append(
-            [
+            safe_row([
                 row.rank,
                 d.name,
                 d.levels_display,
@@ -190,8 +192,9 @@ def _summary_workbook(township, year, rows) -> bytes:
                 row.satisfied,
                 row.basically_satisfied,
                 row.unsatisfied,
-            ]
+            ])
         )
+    xlsx_print_setup(ws, title=f"{township.name}{year}年人大代表履职登记", header_rows=2)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
