@@ -5,10 +5,10 @@ from functools import cache
 
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
-from django.db.models import Max, Min
-from django.utils import timezone
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Max, Min
+from django.utils import timezone
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -86,46 +86,6 @@ def _scoped_list_filter(model, list_filter, user):
     return result
 
 
-class _PeriodsFromBoundsMixin:
-    """``dates()``/``datetimes()`` by year or month answered from MIN and MAX of the field (two
-    index lookups), listing every period between them, instead of a DISTINCT over every row —
-    which is what the admin's date hierarchy asks for, and at a million rows takes seconds. A
-    period with no rows may be listed; choosing it shows an empty list. Days stay exact."""
-
-    def dates(self, field_name, kind, order="ASC"):
-        if kind not in ("year", "month"):
-            return super().dates(field_name, kind, order)
-        return self._periods(field_name, kind, order)
-
-    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
-        if kind not in ("year", "month"):
-            return super().datetimes(field_name, kind, order, tzinfo)
-        return self._periods(field_name, kind, order)
-
-    def _periods(self, field_name, kind, order):
-        bounds = self.aggregate(first=Min(field_name), last=Max(field_name))
-        first, last = bounds["first"], bounds["last"]
-        if first is None or last is None:
-            return []
-        first, last = (
-            (timezone.localtime(v) if timezone.is_aware(v) else v).date()
-            if isinstance(v, datetime.datetime) else v
-            for v in (first, last)
-        )
-        if kind == "year":
-            periods = [datetime.date(y, 1, 1) for y in range(first.year, last.year + 1)]
-        else:
-            periods = []
-            year, month = first.year, first.month
-            while (year, month) <= (last.year, last.month):
-                periods.append(datetime.date(year, month, 1))
-                year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        return periods[::-1] if order == "DESC" else periods
-
-
-@cache
-def _with_periods_from_bounds(queryset_class):
-    return type(queryset_class.__name__, (_PeriodsFromBoundsMixin, queryset_class), {})
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
     """django-simple-history's pages, read-only for everyone.
 
@@ -168,6 +128,48 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
             if (f.concrete or f.many_to_many) and not f.auto_created and f.editable
         ]
         return tuple(dict.fromkeys([*fields, *names]))
+
+
+class _PeriodsFromBoundsMixin:
+    """``dates()``/``datetimes()`` by year or month answered from MIN and MAX of the field (two
+    index lookups), listing every period between them, instead of a DISTINCT over every row —
+    which is what the admin's date hierarchy asks for, and at a million rows takes seconds. A
+    period with no rows may be listed; choosing it shows an empty list. Days stay exact."""
+
+    def dates(self, field_name, kind, order="ASC"):
+        if kind not in ("year", "month"):
+            return super().dates(field_name, kind, order)
+        return self._periods(field_name, kind, order)
+
+    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
+        if kind not in ("year", "month"):
+            return super().datetimes(field_name, kind, order, tzinfo)
+        return self._periods(field_name, kind, order)
+
+    def _periods(self, field_name, kind, order):
+        bounds = self.aggregate(first=Min(field_name), last=Max(field_name))
+        first, last = bounds["first"], bounds["last"]
+        if first is None or last is None:
+            return []
+        first, last = (
+            (timezone.localtime(v) if timezone.is_aware(v) else v).date()
+            if isinstance(v, datetime.datetime) else v
+            for v in (first, last)
+        )
+        if kind == "year":
+            periods = [datetime.date(y, 1, 1) for y in range(first.year, last.year + 1)]
+        else:
+            periods = []
+            year, month = first.year, first.month
+            while (year, month) <= (last.year, last.month):
+                periods.append(datetime.date(year, month, 1))
+                year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return periods[::-1] if order == "DESC" else periods
+
+
+@cache
+def _with_periods_from_bounds(queryset_class):
+    return type(queryset_class.__name__, (_PeriodsFromBoundsMixin, queryset_class), {})
 
 
 class TownshipScopedAdmin(

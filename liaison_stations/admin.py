@@ -20,8 +20,8 @@ from congress.admin_base import (
     TownshipScopedAdmin,
     TownshipScopedInline,
 )
-from congress.pagination import related_count
 from congress.table_import import TableImportAdminMixin
+from congress.pagination import related_count
 from congress.tenancy import user_townships
 
 from . import selectors, services

@@ -11,9 +11,9 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from congress.admin_base import TownshipScopedAdmin, TownshipScopedInline
+from congress.printing import xlsx_print_setup
 from congress.exports import safe_row
 from congress.pagination import related_count
-from congress.printing import xlsx_print_setup
 from congress.tenancy import user_townships
 
 from ..models import DutyKind, DutyPhoto, DutyRecord, DutyScoreWeight
