@@ -544,3 +544,42 @@ class IdempotencyKey(models.Model):
     class Meta:
         verbose_name = "表单提交令牌"
         verbose_name_plural = "表单提交令牌"
+
+
+class RateCounter(models.Model):
+    """One fixed-window counter of a rate limit (congress.ratelimit): incremented with a single
+    UPDATE … SET count = count + 1, so parallel requests never both slip under the limit."""
+
+    key = models.CharField("键", max_length=150, unique=True)
+    count = models.PositiveIntegerField("次数", default=0)
+    expires_at = models.DateTimeField("过期时间", db_index=True)
+
+    class Meta:
+        verbose_name = "频率计数"
+        verbose_name_plural = "频率计数"
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"
+
+
+class PhoneReveal(models.Model):
+    """Audit row: a user was shown a citizen's full phone number (see docs/security.md)."""
+
+    user = models.ForeignKey(
+        "User", verbose_name="查看人", on_delete=models.PROTECT, related_name="phone_reveals"
+    )
+    township = models.ForeignKey(
+        Township, verbose_name="乡镇", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    subject = models.CharField("对象", max_length=100, help_text="例如 suggestion:42")
+    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    revealed_at = models.DateTimeField("查看时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "电话号码查看记录"
+        verbose_name_plural = "电话号码查看记录"
+        ordering = ["-revealed_at"]
+
+    def __str__(self):
+        return f"{self.user} 查看 {self.subject}"

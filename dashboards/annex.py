@@ -23,6 +23,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from congress.figures import percent_text
 from congress.models import Township
 from congress.printing import apply_gongwen_layout
 from deputies.models import DutyKind, DutyRecord
@@ -56,8 +57,7 @@ class AnnexFigures:
     deputies_in_station: int
 
 
-def _rate(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole, 1):g}%" if whole else "—"
+_rate = percent_text
 
 
 def annex_figures(township: Township, year: int):

@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from congress.printing import xlsx_print_setup
+from congress.exports import safe_cell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -22,7 +23,9 @@ def _cell(value):
         return ""
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, (datetime.date, int, float, str)):
+    if isinstance(value, str):
+        return safe_cell(value)
+    if isinstance(value, (datetime.date, int, float)):
         return value
     return str(value)
 

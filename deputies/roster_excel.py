@@ -27,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from congress.exports import safe_row
 from congress.models import ElectoralDistrict, Term, Township
 from congress.printing import xlsx_print_setup
 from congress.sheets import Column, RawRow, Sheet, SheetError, read_table
@@ -607,7 +608,7 @@ def roster_workbook(deputies, *, show_phone) -> bytes:
         cell.alignment = Alignment(horizontal="center")
     for d in deputies:
         ws.append(
-            [
+            safe_row([
                 d.name,
                 d.get_gender_display(),
                 d.ethnicity,
@@ -622,7 +623,7 @@ def roster_workbook(deputies, *, show_phone) -> bytes:
                 d.levels_display,
                 (d.phone if show_phone(d) else mask_phone(d.phone)),
                 "是" if d.is_presidium_member else "否",
-            ]
+            ])
         )
     for index, column in enumerate(COLUMNS, start=1):
         ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = column.width

@@ -25,7 +25,6 @@ None).
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
@@ -33,6 +32,7 @@ from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
+from congress.figures import percent
 from congress.tenancy import scope_to_user
 from congress.workdays import WorkCalendar
 
@@ -150,27 +150,10 @@ def suggestion_for_tracking_session(pk: int) -> Suggestion | None:
 RATE_LIMIT_MESSAGE = "提交过于频繁,请稍后再试。如有紧急情况请直接拨打人大办电话。"
 
 
-def submission_rate_exceeded(*, ip: str | None, phone: str = "") -> bool:
-    """Counted over our own submissions table: at most SUGGESTION_RATE_PER_IP web submissions
-    per IP per hour and SUGGESTION_RATE_PER_PHONE per phone per day (see docs/suggestions.md)."""
-    per_ip = getattr(settings, "SUGGESTION_RATE_PER_IP", 5)
-    per_phone = getattr(settings, "SUGGESTION_RATE_PER_PHONE", 3)
-    now = timezone.now()
-    web = Suggestion.objects.filter(channel=Channel.WEB)
-    if ip and web.filter(submitter_ip=ip, submitted_at__gte=now - datetime.timedelta(hours=1)).count() >= per_ip:
-        return True
-    if phone and web.filter(submitter_phone=phone, submitted_at__gte=now - datetime.timedelta(days=1)).count() >= per_phone:
-        return True
-    return False
-
-
 # --- figures -------------------------------------------------------------------------------------
 
 
-def _rate(numerator: int, denominator: int) -> Decimal | None:
-    if not denominator:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+_rate = percent
 
 
 @dataclass
