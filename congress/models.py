@@ -281,6 +281,10 @@ class User(RulesModelMixin, AbstractUser, metaclass=RulesModelBase):
     )
     phone = models.CharField("手机号码", max_length=11, blank=True, validators=[mobile_validator])
     title = models.CharField("职务", max_length=50, blank=True)
+    wecom_userid = models.CharField(
+        "企业微信账号", max_length=64, blank=True,
+        help_text="企业微信通讯录中的账号(UserID),填写后可通过企业微信接收提醒",
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     objects = PlatformUserManager()
@@ -390,6 +394,60 @@ class CalendarOverride(models.Model):
 
     def __str__(self):
         return f"{self.date} {'上班' if self.is_workday else '放假'} {self.name}".strip()
+
+
+class ChannelMode(models.TextChoices):
+    """How much a user receives on one channel outside the platform (the inbox gets everything)."""
+
+    ALL = "all", "全部消息"
+    URGENT = "urgent", "仅紧急提醒"
+    OFF = "off", "不接收"
+
+
+class NoticeChannelDefault(TownshipScopedModel):
+    """The office's default channels for one role; a user's own choice wins
+    (:mod:`congress.notices.preferences`)."""
+
+    township = models.ForeignKey(
+        Township, verbose_name="乡镇", on_delete=models.CASCADE, related_name="notice_defaults"
+    )
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    email = models.CharField("电子邮件", max_length=10, choices=ChannelMode.choices,
+                             default=ChannelMode.ALL)
+    sms = models.CharField("短信", max_length=10, choices=ChannelMode.choices,
+                           default=ChannelMode.URGENT)
+    wecom = models.CharField("企业微信", max_length=10, choices=ChannelMode.choices,
+                             default=ChannelMode.ALL)
+
+    class Meta(TownshipScopedModel.Meta):
+        verbose_name = "提醒渠道默认设置"
+        verbose_name_plural = "提醒渠道默认设置"
+        ordering = ["township", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "role"], name="notice_default_unique_role")
+        ]
+
+    def __str__(self):
+        return f"{self.township} · {self.get_role_display()}"
+
+
+class NoticePreference(models.Model):
+    """One user's own channel choice; an empty field follows the office default."""
+
+    user = models.OneToOneField(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="notice_preference"
+    )
+    email = models.CharField("电子邮件", max_length=10, choices=ChannelMode.choices, blank=True)
+    sms = models.CharField("短信", max_length=10, choices=ChannelMode.choices, blank=True)
+    wecom = models.CharField("企业微信", max_length=10, choices=ChannelMode.choices, blank=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "个人提醒渠道"
+        verbose_name_plural = "个人提醒渠道"
+
+    def __str__(self):
+        return str(self.user)
 
 
 class Delivery(models.Model):

@@ -42,9 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_filters",
     "django_htmx",
-    "import_export",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
@@ -311,6 +309,33 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="乡镇人大工作平台 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SMS_BACKEND = env.str("SMS_BACKEND", default="congress.sms.ConsoleSmsBackend")
+# SMS by template (congress/notices, docs/notices.md): the signature (签名) approved at the
+# provider, the provider's code of each approved template ("accepted=SMS_123,rejected=SMS_456"),
+# credentials from the providers' usual environment variables, endpoints overridable for tests.
+SMS_SIGN_NAME = env.str("SMS_SIGN_NAME", default="乡镇人大")
+SMS_TEMPLATE_CODES = env.dict("SMS_TEMPLATE_CODES", default={})
+SMS_TIMEOUT_SECONDS = env.int("SMS_TIMEOUT_SECONDS", default=10)
+# At most this many SMS per phone number per day; more wait until 08:00 the next day (0: no cap).
+SMS_DAILY_CAP_PER_PHONE = env.int("SMS_DAILY_CAP_PER_PHONE", default=10)
+SMS_ALIYUN_ACCESS_KEY_ID = env.str("ALIBABA_CLOUD_ACCESS_KEY_ID", default="")
+SMS_ALIYUN_ACCESS_KEY_SECRET = env.str("ALIBABA_CLOUD_ACCESS_KEY_SECRET", default="")
+SMS_ALIYUN_ENDPOINT = env.str("SMS_ALIYUN_ENDPOINT", default="https://dysmsapi.aliyuncs.com")
+SMS_TENCENT_SECRET_ID = env.str("TENCENTCLOUD_SECRET_ID", default="")
+SMS_TENCENT_SECRET_KEY = env.str("TENCENTCLOUD_SECRET_KEY", default="")
+SMS_TENCENT_SDK_APP_ID = env.str("SMS_TENCENT_SDK_APP_ID", default="")
+SMS_TENCENT_REGION = env.str("SMS_TENCENT_REGION", default="ap-guangzhou")
+SMS_TENCENT_ENDPOINT = env.str("SMS_TENCENT_ENDPOINT", default="https://sms.tencentcloudapi.com")
+# WeChat Work (企业微信) app messages: WECOM_BACKEND=congress.notices.wecom.WecomApiBackend sends
+# through the server API; empty turns the channel off (the default in production, so nothing is
+# "sent" to a log there by mistake); development logs the messages.
+WECOM_BACKEND = env.str(
+    "WECOM_BACKEND", default="congress.notices.wecom.ConsoleWecomBackend" if DEBUG else ""
+)
+WECOM_CORP_ID = env.str("WECOM_CORP_ID", default="")
+WECOM_AGENT_ID = env.str("WECOM_AGENT_ID", default="")
+WECOM_SECRET = env.str("WECOM_SECRET", default="")
+WECOM_API_BASE = env.str("WECOM_API_BASE", default="https://qyapi.weixin.qq.com")
+WECOM_TIMEOUT_SECONDS = env.int("WECOM_TIMEOUT_SECONDS", default=10)
 
 # --- Forms ------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -384,6 +409,10 @@ LOGGING = {
 }
 
 # --- Platform ---------------------------------------------------------------------------------
+# The office that issues printable documents (交办单、督办函、回执); {township} is the township name.
+DOCUMENT_OFFICE_NAME = env.str("DOCUMENT_OFFICE_NAME", default="{township}人民代表大会主席团")
+# CJK fonts of docx exports (公文 layout); keys title/body/heading/kai/latin, e.g. "body=仿宋".
+DOCX_FONTS = env.dict("DOCX_FONTS", default={})
 PLATFORM_NAME = env.str("PLATFORM_NAME", default="乡镇人大主席团工作平台")
 # The public address ("https://rd.example.gov.cn") for links made where no request exists: SMS,
 # e-mail, Celery tasks. Pages shown in a browser (QR codes, posters, check-in) use the request's

@@ -15,4 +15,5 @@ urlpatterns = [
     path("notifications/", portal.notifications, name="notifications"),
     path("notifications/read/", portal.notifications_read, name="notifications_read"),
     path("notifications/<int:pk>/open/", portal.notification_open, name="notification_open"),
+    path("notifications/settings/", portal.notice_settings, name="notice_settings"),
 ]

@@ -23,7 +23,9 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from congress.figures import percent_text
 from congress.models import Township
+from congress.printing import apply_gongwen_layout
 from deputies.models import DutyKind, DutyRecord
 from liaison_stations.models import ReceptionIssue, ReceptionRecord, Station, StationActivity
 from sessions_app.models import CongressSession, PresidiumMeeting
@@ -55,8 +57,7 @@ class AnnexFigures:
     deputies_in_station: int
 
 
-def _rate(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole, 1):g}%" if whole else "—"
+_rate = percent_text
 
 
 def annex_figures(township: Township, year: int):
@@ -153,6 +154,7 @@ def annex_docx(township: Township, year: int) -> bytes:
     style = doc.styles["Normal"]
     style.font.name = "宋体"
     style.font.size = Pt(12)
+    apply_gongwen_layout(doc, body_pt=14)
     title = doc.add_heading(f"{township.name}人大主席团{year}年工作报告统计附件", level=1)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_heading("一、主要工作数据", level=2)

@@ -10,12 +10,12 @@ the number of townships or records, and says which records stand behind each num
 
 import datetime
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractQuarter
 
+from congress.figures import percent
 from congress.models import Township
 from deputies.models import Deputy, DeputyGroup, DutyKind, DutyRecord, Level, Mandate, MandateStatus
 from liaison_stations.models import ReceptionDay, ReceptionRecord, Station
@@ -78,11 +78,6 @@ class Overview:
     quarters: dict = field(default_factory=dict)  # {township_id: {"meetings": [q1..q4], ...}}
 
 
-def percent(part: int, whole: int) -> Decimal | None:
-    """part ÷ whole as a percentage with one decimal, rounded half up; None when whole is 0."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _zero_row(township: Township) -> dict:

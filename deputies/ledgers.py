@@ -32,6 +32,7 @@ from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from congress.printing import apply_gongwen_layout, xlsx_print_setup
 from congress.exports import safe_row, safe_text
 from congress.validators import mask_phone
 
@@ -139,16 +140,16 @@ def _activity_rows(data: LedgerData):
 
 def _reception_rows(data: LedgerData):
     """接待 entries, where a station reception with recorded issues is shown as one row per
-    issue (visitor, matter, answer) instead of its one-line duty record."""
-    from liaison_stations.models import ReceptionIssue
-
-    issues = list(
-        ReceptionIssue.objects.filter(
-            record__deputies_present=data.deputy, record__date__year=data.year
-        )
-        .select_related("record__station", "village")
-        .order_by("record__date", "pk")
+    issue (visitor, matter, answer) instead of its one-line duty record. The receptions are
+    read through the deputy's reverse relation, so this app imports nothing from the stations
+    app above it."""
+    receptions = (
+        data.deputy.receptions.filter(date__year=data.year)
+        .select_related("station")
+        .prefetch_related("issues__village")
+        .order_by("date", "pk")
     )
+    issues = [issue for record in receptions for issue in record.issues.all()]
     # The duty records the stations module wrote for these receptions (their source key is a
     # field of the reception record).
     detailed = {issue.record.duty_source_key for issue in issues} - {""}
@@ -390,6 +391,7 @@ def _write_sheet(ws, ledger: Ledger, data: LedgerData) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    xlsx_print_setup(ws, title=title, header_rows=header_row, landscape=ledger.landscape)
 
 
 def ledgers_xlsx(ledgers: list[Ledger], data: LedgerData) -> bytes:
@@ -469,6 +471,7 @@ def ledgers_docx(ledgers: list[Ledger], data: LedgerData) -> bytes:
 
             section = document.add_section(WD_SECTION.NEW_PAGE)
         _set_orientation(section, ledger.landscape)
+        apply_gongwen_layout(document, body_pt=10.5)
         _write_docx_ledger(document, ledger, data)
     buffer = io.BytesIO()
     document.save(buffer)

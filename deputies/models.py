@@ -323,7 +323,10 @@ class DutyRecord(RulesModel):
             ),
             models.CheckConstraint(condition=Q(hours__gte=0), name="duty_record_hours_not_negative"),
         ]
-        indexes = [models.Index(fields=["deputy", "date"], name="duty_record_deputy_date")]
+        indexes = [
+            models.Index(fields=["deputy", "date"], name="duty_record_deputy_date"),
+            models.Index(fields=["-date", "-id"], name="duty_record_recent"),  # the lists' order
+        ]
         rules_permissions = dp.DUTY_RECORD_RULES
 
     def __str__(self):

@@ -21,6 +21,7 @@ from congress.admin_base import (
     TownshipScopedInline,
 )
 from congress.table_import import TableImportAdminMixin
+from congress.pagination import related_count
 from congress.tenancy import user_townships
 
 from . import selectors, services
@@ -351,7 +352,7 @@ class ReceptionRecordAdmin(TownshipScopedAdmin):
             super().get_queryset(request)
             .select_related("station", "township", "created_by")
             .prefetch_related("deputies_present")
-            .annotate(issue_total=Count("issues", distinct=True))
+            .annotate(issue_total=related_count(ReceptionIssue, "record"))
         )
 
     @admin.display(description="接待代表")

@@ -136,6 +136,10 @@ class ReceptionRecord(TownshipScopedModel):
         verbose_name = "接待记录"
         verbose_name_plural = "接待记录"
         ordering = ["-date", "-id"]
+        indexes = [  # the lists' order, county-wide and per township
+            models.Index(fields=["-date", "-id"], name="reception_record_recent"),
+            models.Index(fields=["township", "-date", "-id"], name="reception_record_township"),
+        ]
         rules_permissions = station_rules.STATION_RECORD_RULES
 
     def __str__(self):

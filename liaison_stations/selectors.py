@@ -263,10 +263,3 @@ def station_activities(station):
                   photo_count=Count("photos", distinct=True))
         .order_by("-date", "-id")
     )
-
-
-def deputy_for_user(user):
-    """The deputy row linked to a portal account, or None."""
-    if not user.is_authenticated:
-        return None
-    return Deputy.objects.filter(user=user).select_related("township").first()

@@ -4,19 +4,7 @@ admin and templates all ask these (directly or through ``user.has_perm``)."""
 import rules
 
 from congress import permissions as p
-
-
-def deputy_of(user):
-    """The Deputy row linked to a user account, or None."""
-    if not (user and user.is_authenticated):
-        return None
-    from deputies.models import Deputy
-
-    cached = getattr(user, "_suggestions_deputy", False)
-    if cached is False:
-        cached = Deputy.objects.filter(user=user).first()
-        user._suggestions_deputy = cached
-    return cached
+from deputies.predicates import deputy_of
 
 
 @rules.predicate

@@ -25,7 +25,6 @@ None).
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
@@ -33,6 +32,7 @@ from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
+from congress.figures import percent
 from congress.tenancy import scope_to_user
 from congress.workdays import WorkCalendar
 
@@ -119,6 +119,16 @@ def public_results(township) -> QuerySet:
     )
 
 
+def preferred_deputy(township, deputy_id):
+    """The deputy named by a scanned 代表码 (``?deputy=<id>``) when on this township's roster;
+    None for anything else (a stale or foreign code falls back to the usual routing)."""
+    from deputies.models import Deputy
+
+    if not str(deputy_id or "").isdigit():
+        return None
+    return Deputy.objects.on_roster().filter(pk=int(deputy_id), township=township).first()
+
+
 def find_for_tracking(code: str, phone_last4: str) -> Suggestion | None:
     """By tracking code + the last four digits of the phone (anonymous ones: code only)."""
     suggestion = Suggestion.objects.select_related("township", "lead_department", "category").filter(code=code).first()
@@ -143,10 +153,7 @@ RATE_LIMIT_MESSAGE = "提交过于频繁,请稍后再试。如有紧急情况请
 # --- figures -------------------------------------------------------------------------------------
 
 
-def _rate(numerator: int, denominator: int) -> Decimal | None:
-    if not denominator:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+_rate = percent
 
 
 @dataclass

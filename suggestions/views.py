@@ -210,7 +210,7 @@ def submit(request, township):
                     category=data.get("category"), village=data.get("village"), station=data.get("station"),
                     submitter_name=data.get("submitter_name", ""), submitter_phone=data.get("submitter_phone", ""),
                     is_anonymous=data.get("is_anonymous", False), consent=data["consent"], ip=_client_ip(request),
-                    photos=data.get("photos") or [])
+                    photos=data.get("photos") or [], deputy=selectors.preferred_deputy(township, request.GET.get("deputy")))
             except ValidationError as exc:
                 add_form_errors(form, exc)
             else:
@@ -225,8 +225,8 @@ def submit(request, township):
         from liaison_stations.models import Station
 
         station = Station.objects.filter(pk=request.GET["station"], township=township).first()
-    return render(request, "suggestions/public/submit.html", {"form": form, "township": township, "station": station},
-                  status=status)
+    return render(request, "suggestions/public/submit.html", {"form": form, "township": township, "station": station,
+                  "preferred_deputy": selectors.preferred_deputy(township, request.GET.get("deputy"))}, status=status)
 
 
 def done(request, township, code):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('congress', '0005_township_retention_years'),
+        ('congress', '0006_notice_channels'),
     ]
 
     operations = [
