@@ -3,7 +3,7 @@
 import pytest
 
 from sessions_app import checkin, services
-from sessions_app.models import Attendance, Ballot, Vote
+from sessions_app.models import Attendance, Ballot, BallotReceipt, Vote
 from tests.browser import no_horizontal_overflow, phone_page
 
 from .factories import Hall, VoteFactory, mark_present
@@ -32,4 +32,9 @@ def test_deputy_checks_in_and_votes_on_a_phone(live_server):
         page.get_by_label("赞成").check()
         page.get_by_role("button", name="提交表决").click()
         assert page.locator("[data-testid=voted]").is_visible()
-        assert Ballot.objects.filter(vote=vote).count() == 1
+        # A secret vote keeps only the receipt while open; the choice waits in the sealed box
+        # and becomes an unlinkable ballot row when the vote closes.
+        assert BallotReceipt.objects.filter(vote=vote, deputy__user=user).count() == 1
+        assert Ballot.objects.filter(vote=vote).count() == 0
+        services.vote_close(actor=hall.staff, vote=vote)
+        assert list(Ballot.objects.filter(vote=vote).values_list("choice", flat=True)) == ["yes"]
