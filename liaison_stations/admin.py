@@ -16,6 +16,7 @@ from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from congress.admin_base import ScopedFormFieldsMixin, TownshipScopedAdmin, TownshipScopedInline
+from congress.rates import percent, percent_text
 from congress.tenancy import user_townships
 
 from . import selectors, services
@@ -88,7 +89,7 @@ class StationAdmin(TownshipScopedAdmin):
     def compliance(self, obj):
         if not obj.item_total:
             return "—"
-        return f"{obj.item_checked}/{obj.item_total}({obj.item_checked * 100 / obj.item_total:.0f}%)"
+        return f"{obj.item_checked}/{obj.item_total}({percent_text(percent(obj.item_checked, obj.item_total))})"
 
     @admin.action(description="按规则生成本年度剩余接待日")
     def generate_this_year(self, request, queryset):

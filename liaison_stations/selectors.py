@@ -3,10 +3,12 @@ calendars and duty rosters."""
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 
+from congress.rates import percent
 from congress.tenancy import scope_to_user
 from deputies.models import Deputy, MandateStatus
 
@@ -150,8 +152,8 @@ class Compliance:
     total: int
 
     @property
-    def percent(self) -> float | None:
-        return round(self.checked * 100 / self.total, 1) if self.total else None
+    def percent(self) -> Decimal | None:
+        return percent(self.checked, self.total)
 
 
 def standard_sets_for_user(user):

@@ -21,7 +21,7 @@ from congress.notifications import notification_send
 from congress.roles import PRESIDIUM_LEADERS, PRESIDIUM_STAFF, Role
 from congress.workdays import WorkCalendar, add_months
 
-from . import workflow
+from . import deadlines, workflow
 from .models import (
     Category,
     Channel,
@@ -467,6 +467,7 @@ def suggestion_dispatch(*, actor, suggestion, lead_department: Department, co_de
     _set_due(s, stage_due_date(settings, State.DISPATCHED, today), fields)
     s.save(update_fields=fields)
     s.co_departments.set(co_departments)
+    deadlines.record_first_deadline(s, actor=actor, reason=note)
     names = "、".join(d.name for d in co_departments)
     _event(s, actor=actor, action="dispatch", from_state=old, to_state=State.DISPATCHED,
            note=(f"主办:{lead_department.name}" + (f";协办:{names}" if names else "")
@@ -491,7 +492,7 @@ def suggestion_sign(*, actor, suggestion, seen_state=None) -> Suggestion:
     s.state = State.IN_PROGRESS
     s.signed_at = timezone.now()
     fields = {"state", "signed_at"}
-    _set_due(s, s.deadline, fields)
+    _set_due(s, deadlines.current_reply_deadline(s), fields)
     s.save(update_fields=fields)
     _event(s, actor=actor, action="sign", from_state=State.DISPATCHED, to_state=State.IN_PROGRESS,
            note=f"{s.lead_department.name}已签收")
@@ -564,10 +565,10 @@ def suggestion_decide_change(*, actor, request: ChangeRequest, approve: bool, no
         _set_due(s, stage_due_date(DeadlineSettings.for_township(s.township_id), State.DISPATCHED, _today()), fields)
         text = f"改由{new_department.name}主办。{note}"
     elif approve:
-        s.deadline = reply_deadline(None, s.deadline, months=req.months)
+        due = deadlines.extend_deadline(s, months=req.months, actor=actor, reason=req.reason)
         fields.add("deadline")
-        _set_due(s, s.deadline, fields)
-        text = f"延期{req.months}个月,答复期限改为{s.deadline:%Y年%m月%d日}。{note}"
+        _set_due(s, due, fields)
+        text = f"延期{req.months}个月,答复期限改为{due:%Y年%m月%d日}。{note}"
     if fields:
         s.save(update_fields=fields)
     req.status = ChangeRequest.Status.APPROVED if approve else ChangeRequest.Status.REFUSED
@@ -616,8 +617,8 @@ def suggestion_reply(*, actor, suggestion, reply_class: str, text: str, attachme
     s.state = State.REPLIED
     s.reply_class = reply_class
     s.replied_at = now
-    s.rating = ""
-    fields = {"state", "reply_class", "replied_at", "rating"}
+    s.rating, s.rating_late, s.rating_late_reason = "", False, ""
+    fields = {"state", "reply_class", "replied_at", "rating", "rating_late", "rating_late_reason"}
     if s.first_replied_at is None:
         s.first_replied_at = now
         fields.add("first_replied_at")
@@ -634,9 +635,13 @@ def suggestion_reply(*, actor, suggestion, reply_class: str, text: str, attachme
 
 
 @transaction.atomic
-def suggestion_evaluate(*, actor, suggestion, rating: str, comment: str = "", seen_state=None) -> Suggestion:
+def suggestion_evaluate(*, actor, suggestion, rating: str, comment: str = "", late_reason: str = "",
+                        seen_state=None) -> Suggestion:
     """The deputy (or staff recording it) rates the reply. 不满意 sends it back for re-handling
-    with a new deadline while the township's limit allows; after that it is kept as rated."""
+    with a new deadline while the township's limit allows; after that it is kept as rated.
+    After the rating window (:mod:`suggestions.deadlines`) the rating is refused, unless staff
+    record it with ``late_reason``: then it is flagged late, left out of 满意率 and closes the
+    cycle without re-handling."""
     if rating not in Rating.values:
         raise ValidationError({"rating": "请选择满意、基本满意或不满意。"})
     comment = (comment or "").strip()
@@ -645,21 +650,23 @@ def suggestion_evaluate(*, actor, suggestion, rating: str, comment: str = "", se
     s = _lock(suggestion.pk)
     _check(s, actor, "evaluate", seen_state)
     settings = DeadlineSettings.for_township(s.township_id)
+    late = _late_rating(s, actor, settings, late_reason)
     now = timezone.now()
     s.rating = rating
     s.rating_comment = comment
     s.evaluated_at = now
-    fields = {"rating", "rating_comment", "evaluated_at", "state"}
+    s.rating_late, s.rating_late_reason = late, late_reason.strip() if late else ""
+    fields = {"rating", "rating_comment", "evaluated_at", "state", "rating_late", "rating_late_reason"}
     label = Rating(rating).label
-    if rating == Rating.UNSATISFIED and s.rehandle_count < settings.rehandle_limit:
+    if rating == Rating.UNSATISFIED and s.rehandle_count < settings.rehandle_limit and not late:
         s.rehandle_count += 1
         s.state = State.IN_PROGRESS
-        s.deadline = reply_deadline(settings, _today(), months=settings.rehandle_months)
-        fields |= {"rehandle_count", "deadline"}
-        _set_due(s, s.deadline, fields)
+        due = deadlines.start_rehandle_cycle(s, settings=settings, today=_today(), actor=actor, reason=comment)
+        fields |= {"rehandle_count"}
+        _set_due(s, due, fields)
         s.save(update_fields=fields)
         _event(s, actor=actor, action="rehandle", from_state=State.REPLIED, to_state=State.IN_PROGRESS,
-               note=f"评价:不满意({comment})。第{s.rehandle_count}次重新办理,答复期限{s.deadline:%Y年%m月%d日}")
+               note=f"评价:不满意({comment})。第{s.rehandle_count}次重新办理,答复期限{due:%Y年%m月%d日}")
         _notify_later(handler_users([s.lead_department_id]), f"建议评价不满意,请重新办理:{s.title}", s, body=comment)
         _notify_later(staff_users(s.township_id), f"建议评价不满意,已退回重新办理:{s.title}", s)
         return s
@@ -667,9 +674,21 @@ def suggestion_evaluate(*, actor, suggestion, rating: str, comment: str = "", se
     _set_due(s, None, fields)
     s.save(update_fields=fields)
     _event(s, actor=actor, action="evaluate", from_state=State.REPLIED, to_state=State.EVALUATED,
-           note=f"评价:{label}" + (f"({comment})" if comment else ""))
+           note=f"评价:{label}" + (f"({comment})" if comment else "")
+           + (f"。逾期补录,不计入满意率:{s.rating_late_reason}" if late else ""))
     _notify_later(staff_users(s.township_id), f"建议已评价({label}),可销单:{s.title}", s)
     return s
+
+
+def _late_rating(s: Suggestion, actor, settings: DeadlineSettings, late_reason: str) -> bool:
+    """Whether this rating comes after the window; refuses it unless staff give a reason."""
+    if not deadlines.rating_is_late(s, _today(), settings):
+        return False
+    if not (late_reason or "").strip():
+        raise TransitionNotAllowed(deadlines.late_rating_message(s, settings))
+    if not (actor.is_superuser or (actor.township_id == s.township_id and actor.role in PRESIDIUM_STAFF)):
+        raise PermissionDenied("逾期评价只能由人大办工作人员补录。")
+    return True
 
 
 @transaction.atomic
@@ -683,6 +702,8 @@ def suggestion_citizen_rate(*, suggestion, rating: str, comment: str = "") -> Su
         raise TransitionNotAllowed("答复后才能评价。")
     if s.citizen_rating:
         raise TransitionNotAllowed("您已评价过,感谢您的反馈。")
+    if deadlines.rating_is_late(s, _today()):
+        raise TransitionNotAllowed(deadlines.late_rating_message(s))
     s.citizen_rating = rating
     s.citizen_comment = (comment or "").strip()
     s.save(update_fields=["citizen_rating", "citizen_comment"])

@@ -186,7 +186,8 @@ def _call(action, *, actor, suggestion, data, files):
                                          text=data["text"], attachments=data.get("attachments") or [], seen_state=seen)
     if action == "evaluate":
         return services.suggestion_evaluate(actor=actor, suggestion=suggestion, rating=data["rating"],
-                                            comment=data.get("comment", ""), seen_state=seen)
+                                            comment=data.get("comment", ""),
+                                            late_reason=data.get("late_reason", ""), seen_state=seen)
     if action == "close":
         return services.suggestion_close(actor=actor, suggestion=suggestion, is_public=data.get("is_public", False),
                                          note=data.get("note", ""), seen_state=seen)
