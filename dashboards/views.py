@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from congress import permissions as p
 from congress.models import County, Township
 from congress.workdays import missing_calendar_years
 from deputies.models import Deputy, DutyRecord
@@ -242,7 +243,7 @@ def records(request, figure):
 @require_safe
 def definitions(request):
     """口径说明: every figure's definition, generated from the registries."""
-    if not (request.user.has_perm("dashboards.view_county") or request.user.township_id):
+    if not (request.user.has_perm("dashboards.view_county") or p.is_presidium_staff(request.user)):
         raise PermissionDenied("口径说明仅供看板用户查看。")
     return render(request, "dashboards/definitions.html", figure_definitions())
 

@@ -148,7 +148,7 @@ COUNTS: dict[str, CountFigure] = {
         CountFigure("closed", "已办结", "已办结(销单)的建议",
                     "本期交办的事项中,已销单的。", "dispatched_at", Q(state=State.CLOSED)),
         CountFigure("evaluated", "已评价", "按期评价的建议",
-                    "本期交办的事项中,代表在答复后20个工作日内评价的(逾期补录的评价不算)。",
+                    "本期交办的事项中,代表在评价期限内(答复后20个工作日,乡镇可设置)评价的;逾期补录的评价不算。",
                     "dispatched_at", RATED_IN_TIME),
         CountFigure("satisfied", "满意", "评价满意的建议",
                     "按期评价为“满意”的。", "dispatched_at", RATED_IN_TIME & Q(rating=Rating.SATISFIED)),
