@@ -188,3 +188,59 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self._may_edit(request)
+
+
+from .models import Delivery  # noqa: E402
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """The outbox for staff: what went out, what waits, what finally failed (and why)."""
+
+    list_display = ["created_at", "channel", "recipient", "address", "title", "status", "attempts",
+                    "next_attempt_at", "sent_at", "short_error"]
+    list_filter = ["status", "channel"]
+    search_fields = ["address", "recipient__name", "recipient__username", "dedupe_key"]
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+    actions = ["retry_failed"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("recipient")
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(recipient__township_id=request.user.township_id)
+
+    @admin.display(description="标题")
+    def title(self, obj):
+        return (obj.params or {}).get("title", "")
+
+    @admin.display(description="错误原因")
+    def short_error(self, obj):
+        return obj.error[:80]
+
+    def _may_see(self, request):
+        from . import permissions as p
+
+        return p.is_superuser(request.user) or p.is_presidium_staff(request.user)
+
+    def has_module_permission(self, request):
+        return self._may_see(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_see(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="重新发送所选的发送失败消息")
+    def retry_failed(self, request, queryset):
+        from .outbox import delivery_retry
+
+        count = delivery_retry(actor=request.user, deliveries=list(queryset))
+        self.message_user(request, f"已重新排队 {count} 条消息(只处理状态为“发送失败”的消息)。")

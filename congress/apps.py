@@ -6,6 +6,7 @@ class CongressConfig(AppConfig):
     verbose_name = "组织与账号"
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)
         from . import permissions as p
         from .portal_menu import register
 

@@ -30,3 +30,17 @@ def _prepare_broker(sender=None, **kwargs):
 @app.on_after_configure.connect
 def _prepare_broker_after_configure(sender, **kwargs):
     ensure_filesystem_broker_folders(sender.conf)
+
+
+@signals.worker_ready.connect
+def _worker_heartbeat(sender=None, **kwargs):
+    from .heartbeat import start_heartbeat_thread
+
+    start_heartbeat_thread("worker")
+
+
+@signals.beat_init.connect
+def _beat_heartbeat(sender=None, **kwargs):
+    from .heartbeat import start_heartbeat_thread
+
+    start_heartbeat_thread("beat")

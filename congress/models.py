@@ -385,3 +385,99 @@ class CalendarOverride(models.Model):
 
     def __str__(self):
         return f"{self.date} {'上班' if self.is_workday else '放假'} {self.name}".strip()
+
+
+class Delivery(models.Model):
+    """One notice to send outside the platform (the transactional outbox, 待发消息).
+
+    Written in the same transaction as the change that caused it, so a notice exists exactly
+    when the change does; a worker sends it later (see :mod:`congress.outbox`). ``dedupe_key``
+    is unique: writing the same notice twice keeps one row. A row is claimed (``sending`` with a
+    lease) before it is sent, retried with backoff on error, and ends ``sent`` or ``failed``.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "电子邮件"
+        SMS = "sms", "短信"
+        WECOM = "wecom", "企业微信"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENDING = "sending", "发送中"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+
+    channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
+    notification = models.ForeignKey(
+        Notification, verbose_name="站内消息", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="deliveries",
+    )
+    recipient = models.ForeignKey(
+        User, verbose_name="接收人", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    address = models.CharField(
+        "发送地址", max_length=254, blank=True, help_text="手机号码、电子邮箱或企业微信账号"
+    )
+    template = models.CharField("消息模板", max_length=50, default="notification")
+    params = models.JSONField("模板参数", default=dict, blank=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField("已尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次发送时间", db_index=True)
+    lease_until = models.DateTimeField("占用截止", null=True, blank=True)
+    provider_message_id = models.CharField("服务商消息编号", max_length=100, blank=True)
+    error = models.TextField("最近错误", blank=True)
+    dedupe_key = models.CharField("去重键", max_length=150, unique=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "待发消息"
+        verbose_name_plural = "消息发送队列(短信/邮件)"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False), name="delivery_sent_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} → {self.address}"
+
+
+class Heartbeat(models.Model):
+    """The last time a background process (worker, beat) said it is alive; read by /healthz."""
+
+    name = models.CharField("进程", max_length=30, unique=True)
+    seen_at = models.DateTimeField("最近心跳")
+    detail = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "后台进程心跳"
+        verbose_name_plural = "后台进程心跳"
+
+    def __str__(self):
+        return f"{self.name} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class IdempotencyKey(models.Model):
+    """A one-time form token that was posted (防重复提交). The first POST carrying it runs the
+    view; a replay or double tap gets the stored result instead. See congress.idempotency."""
+
+    key = models.CharField("令牌", max_length=64, unique=True)
+    path = models.CharField("地址", max_length=300)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    done = models.BooleanField("已完成", default=False)
+    status_code = models.PositiveSmallIntegerField("响应码", null=True, blank=True)
+    location = models.CharField("跳转地址", max_length=500, blank=True)
+    content = models.BinaryField("响应内容", null=True, blank=True)
+    content_type = models.CharField("内容类型", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "表单提交令牌"
+        verbose_name_plural = "表单提交令牌"

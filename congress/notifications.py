@@ -1,66 +1,50 @@
 """Services for the in-app inbox and its e-mail/SMS copies.
 
 ``notification_send`` is the one door through which every app tells a user something. The inbox
-row is written in the caller's transaction; e-mail and SMS go out from a Celery task queued after
-commit, and each copy is claimed (``emailed_at``/``texted_at`` set with a conditional UPDATE)
-before it is sent, so a retried or duplicated task never sends twice.
+row and one outbox row per outside channel (e-mail; SMS when asked for and the user has a phone)
+are written in the caller's transaction; the worker sends the outbox rows after commit (see
+:mod:`congress.outbox`), so a broker outage delays a notice but never fails the request or
+loses the notice.
 """
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from .models import Notification, User
+from .outbox import deliveries_for_notifications, outbox_deliver, publish_after_commit
 
 
 def notification_send(
     *, recipient: User, title: str, body: str = "", url: str = "", sms: bool = False
 ) -> Notification:
-    notification = Notification.objects.create(
-        recipient=recipient, title=title[:200], body=body, url=url, sms_requested=sms
-    )
-    wants_email = bool(recipient.email)
-    wants_sms = sms and bool(recipient.phone)
-    if wants_email or wants_sms:
-        from .tasks import deliver_notification
+    return notifications_send_bulk(
+        [Notification(recipient=recipient, title=title[:200], body=body, url=url, sms_requested=sms)]
+    )[0]
 
-        transaction.on_commit(lambda: deliver_notification.delay(notification.pk))
-    return notification
+
+def notifications_send_bulk(notifications: list[Notification]) -> list[Notification]:
+    """Write many inbox rows and their outbox rows at once (reminder sweeps)."""
+    with transaction.atomic():
+        created = Notification.objects.bulk_create(notifications, batch_size=500)
+        users = {
+            u.pk: u
+            for u in User.objects.filter(pk__in={n.recipient_id for n in created}).only("pk", "email", "phone")
+        }
+        deliveries = deliveries_for_notifications(created, users)
+        publish_after_commit([d.pk for d in deliveries])
+    return created
 
 
 def notification_deliver(*, notification_id: int) -> dict:
-    """Send the e-mail (and SMS) copy of one notification at most once each."""
-    from .sms import get_sms_backend
-
-    sent = {"email": False, "sms": False}
-    notification = (
-        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
-    )
+    """Send the outbox rows of one notification that are still due (kept for tasks queued
+    before the outbox existed). Returns which channels went out."""
+    notification = Notification.objects.filter(pk=notification_id).first()
     if notification is None:
-        return sent
-    recipient = notification.recipient
-    link = f"{settings.SITE_URL}{notification.url}" if notification.url else ""
-    if recipient.email:
-        claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        )
-        if claimed:
-            send_mail(
-                subject=f"[{settings.PLATFORM_NAME}] {notification.title}",
-                message="\n\n".join(part for part in (notification.body, link) if part),
-                from_email=None,
-                recipient_list=[recipient.email],
-            )
-            sent["email"] = True
-    if notification.sms_requested and recipient.phone:
-        claimed = Notification.objects.filter(pk=notification.pk, texted_at__isnull=True).update(
-            texted_at=timezone.now()
-        )
-        if claimed:
-            get_sms_backend().send(recipient.phone, f"【{settings.PLATFORM_NAME}】{notification.title}")
-            sent["sms"] = True
-    return sent
+        return {"email": False, "sms": False}
+    rows = list(notification.deliveries.values_list("pk", "channel"))
+    outbox_deliver(delivery_ids=[pk for pk, _ in rows])
+    sent = set(notification.deliveries.filter(status="sent").values_list("channel", flat=True))
+    return {"email": "email" in sent, "sms": "sms" in sent}
 
 
 def notification_mark_read(*, actor: User, notification_ids=None) -> int:

@@ -140,7 +140,14 @@ CELERY_DATA_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
     CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Short connect/socket timeouts: a request publishing to a Redis that is down must not wait
+    # (congress.outbox publishes best-effort; the beat sweep sends what was not published).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": env.float("BROKER_CONNECT_TIMEOUT", default=1.0),
+        "socket_timeout": env.float("BROKER_SOCKET_TIMEOUT", default=5.0),
+        "max_retries": 0,
+    }
 else:
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
     CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
@@ -162,9 +169,24 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("BROKER_CONNECT_TIMEOUT", default=1.0)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic sweeps are added by the feature apps in their own settings fragments below.
 CELERY_BEAT_SCHEDULE: dict = {}
+# congress: the outbox sweep sends every notice that is due (never published because the broker
+# was down, waiting for a retry, or left by a worker that died); see congress/outbox.py.
+CELERY_BEAT_SCHEDULE["congress-outbox-sweep"] = {
+    "task": "congress.outbox_sweep",
+    "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=60),
+}
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+OUTBOX_BACKOFF_SECONDS = env.int("OUTBOX_BACKOFF_SECONDS", default=60)
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
+# /healthz: a worker or beat heartbeat older than this is reported dead; an undelivered notice
+# older than OUTBOX_MAX_AGE_SECONDS makes the outbox unhealthy.
+HEARTBEAT_SECONDS = env.int("HEARTBEAT_SECONDS", default=30)
+HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env.int("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", default=5 * 60)
+HEALTH_OUTBOX_MAX_AGE_SECONDS = env.int("HEALTH_OUTBOX_MAX_AGE_SECONDS", default=30 * 60)
 # suggestions: due-soon / due-today / overdue reminders and escalation (exactly once per
 # suggestion, stage, cycle and kind; see suggestions/reminders.py).
 CELERY_BEAT_SCHEDULE["suggestions-reminder-sweep"] = {
@@ -271,5 +293,7 @@ LOGGING = {
 
 # --- Platform ---------------------------------------------------------------------------------
 PLATFORM_NAME = env.str("PLATFORM_NAME", default="乡镇人大主席团工作平台")
-# Where the public pages live, used in QR codes and e-mails ("https://rd.example.gov.cn").
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The public address ("https://rd.example.gov.cn") for links made where no request exists: SMS,
+# e-mail, Celery tasks. Pages shown in a browser (QR codes, posters, check-in) use the request's
+# own scheme and host. Required with DEBUG=0 (system check congress.E101).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")

@@ -1,8 +1,22 @@
+"""Thin Celery tasks of the core: outbox sending, the outbox sweep, heartbeats."""
+
 from celery import shared_task
 
 from .notifications import notification_deliver
+from .outbox import outbox_deliver, outbox_sweep
 
 
-@shared_task(name="congress.deliver_notification", max_retries=3, default_retry_delay=60)
+@shared_task(name="congress.outbox_deliver")
+def outbox_deliver_task(delivery_ids: list[int]) -> int:
+    return outbox_deliver(delivery_ids=delivery_ids)
+
+
+@shared_task(name="congress.outbox_sweep")
+def outbox_sweep_task() -> dict:
+    return outbox_sweep()
+
+
+@shared_task(name="congress.deliver_notification")
 def deliver_notification(notification_id: int) -> dict:
+    """Kept for messages queued before the outbox; sends that notification's outbox rows."""
     return notification_deliver(notification_id=notification_id)

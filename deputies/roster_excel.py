@@ -21,6 +21,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils.exceptions import InvalidFileException
 
+from congress.exceptions import ApplicationError
 from congress.models import ElectoralDistrict, Term, Township
 from congress.validators import MOBILE_RE, mask_phone, normalize_mobile
 
@@ -62,7 +63,7 @@ COLUMNS = [
 HEADERS = [c.header for c in COLUMNS]
 
 
-class RosterFileError(Exception):
+class RosterFileError(ApplicationError):
     """The upload cannot be read as a roster; the message names what is wrong."""
 
 

@@ -238,6 +238,10 @@ class BoardEntry:
     hours: Decimal
     kinds: list[tuple[str, int]] = field(default_factory=list)
     is_presidium_member: bool = False
+    pk: int | None = None
+    district_number: int | None = None
+    # (pk, name) of each station, so a public page can link to the station's own page.
+    station_refs: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def initial(self) -> str:
@@ -291,6 +295,9 @@ def public_board(deputies: QuerySet[Deputy], *, year: int | None = None) -> list
                     if getattr(d, f"n_{kind}")
                 ],
                 is_presidium_member=d.is_presidium_member,
+                pk=d.pk,
+                district_number=d.district.number if d.district else None,
+                station_refs=[(s.pk, s.name) for s in d.stations.all() if s.is_active],
             )
         )
     return board

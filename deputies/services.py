@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from congress.exceptions import ApplicationError
 from congress.validators import normalize_mobile
 
 from .models import (
@@ -63,7 +64,7 @@ def duty_record_from_source(
 # --- Errors --------------------------------------------------------------------------------
 
 
-class DeputyError(Exception):
+class DeputyError(ApplicationError):
     """A write refused for a reason the user can act on; the message is in Chinese."""
 
 

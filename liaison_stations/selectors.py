@@ -5,8 +5,9 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from congress.rates import percent
 from congress.tenancy import scope_to_user
@@ -111,11 +112,19 @@ def get_reception_day_for_user(user, pk: int) -> ReceptionDay:
     return day
 
 
-def public_stations(township):
+def public_stations(township, *, today: datetime.date | None = None):
+    """Active stations of a township for the public pages, each with ``deputy_count`` and
+    ``next_day`` (the next reception day from ``today`` on that is not cancelled, or None)."""
+    today = today or timezone.localdate()
+    next_day = (
+        ReceptionDay.objects.filter(station=OuterRef("pk"), date__gte=today, is_cancelled=False)
+        .order_by("date")
+        .values("date")[:1]
+    )
     return (
         Station.objects.filter(township=township, is_active=True)
         .select_related("parent", "village", "convener")
-        .annotate(deputy_count=Count("deputies", distinct=True))
+        .annotate(deputy_count=Count("deputies", distinct=True), next_day=Subquery(next_day))
         .order_by("kind", "name")
     )
 
@@ -224,7 +233,10 @@ def checklist_for_station(station):
 def station_days(station, start: datetime.date, end: datetime.date):
     return (
         ReceptionDay.objects.filter(station=station, date__range=(start, end))
-        .prefetch_related(Prefetch("duty_deputies", queryset=Deputy.objects.only("pk", "name")))
+        .prefetch_related(Prefetch(
+            "duty_deputies",
+            queryset=Deputy.objects.select_related("district").only("pk", "name", "district", "district__number"),
+        ))
         .order_by("date")
     )
 

@@ -7,9 +7,9 @@ import io
 from itertools import groupby
 
 import segno
-from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 
@@ -21,19 +21,20 @@ from . import selectors
 from .models import Station, StationActivity
 
 
-def suggestion_form_url(station: Station) -> str:
-    """The public suggestion form for this station (served by the suggestions module)."""
-    base = settings.SITE_URL.rstrip("/")
-    return f"{base}/t/{station.township.slug}/suggest/?station={station.pk}"
+def suggestion_form_url(request, station: Station) -> str:
+    """The public suggestion form for this station, absolute on the scheme and host the page was
+    reached by (so the QR code works from a phone whatever address served the poster)."""
+    path = reverse("suggestions_public:submit", args=[station.township.slug])
+    return request.build_absolute_uri(f"{path}?station={station.pk}")
 
 
-def _qr(station):
-    return segno.make(suggestion_form_url(station), error="m")
+def _qr(request, station):
+    return segno.make(suggestion_form_url(request, station), error="m")
 
 
 def _station(township_slug, pk) -> Station:
     return get_object_or_404(
-        Station.objects.select_related("township", "parent", "village", "convener"),
+        Station.objects.select_related("township", "parent", "village", "convener__district"),
         pk=pk, township__slug=township_slug, is_active=True,
     )
 
@@ -67,8 +68,8 @@ def station_detail(request, township, pk):
         "activities": StationActivity.objects.filter(station=station)
         .order_by("-date", "-id")
         .only("pk", "title", "date", "kind", "station_id")[:8],
-        "qr_svg": _qr(station).svg_inline(dark="#222", omitsize=True),
-        "suggest_url": suggestion_form_url(station),
+        "qr_svg": _qr(request, station).svg_inline(dark="#222", omitsize=True),
+        "suggest_url": suggestion_form_url(request, station),
     })
 
 
@@ -96,8 +97,8 @@ def poster(request, township, pk):
     station = _station(township, pk)
     return render(request, "liaison_stations/public/poster.html", {
         "station": station, "township": station.township,
-        "qr_svg": _qr(station).svg_inline(dark="#000", omitsize=True),
-        "suggest_url": suggestion_form_url(station),
+        "qr_svg": _qr(request, station).svg_inline(dark="#000", omitsize=True),
+        "suggest_url": suggestion_form_url(request, station),
         "rules": station.reception_rules.filter(is_active=True),
         "liaison_phone": mask_phone(station.liaison_phone),
     })
@@ -107,7 +108,7 @@ def poster(request, township, pk):
 def qr_svg(request, township, pk):
     station = _station(township, pk)
     buffer = io.BytesIO()
-    _qr(station).save(buffer, kind="svg", scale=10, border=4)
+    _qr(request, station).save(buffer, kind="svg", scale=10, border=4)
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
 
 
@@ -115,7 +116,7 @@ def qr_svg(request, township, pk):
 def qr_png(request, township, pk):
     station = _station(township, pk)
     buffer = io.BytesIO()
-    _qr(station).save(buffer, kind="png", scale=12, border=4)
+    _qr(request, station).save(buffer, kind="png", scale=12, border=4)
     response = HttpResponse(buffer.getvalue(), content_type="image/png")
     response["Content-Disposition"] = f'inline; filename="station-{station.pk}-qr.png"'
     return response

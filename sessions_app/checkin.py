@@ -13,17 +13,18 @@ import time
 from django.core import signing
 from django.urls import reverse
 
+from congress.exceptions import ApplicationError
+
 from . import conf
 
 SALT = "sessions_app.checkin"
 
 
-class CheckinCodeError(Exception):
+class CheckinCodeError(ApplicationError):
     """A check-in code that cannot be accepted; ``message`` is shown to the deputy."""
 
     def __init__(self, message: str, code: str):
         super().__init__(message)
-        self.message = message
         self.code = code
 
 

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from congress.exceptions import ApplicationError
 from congress.notifications import notification_send
 from deputies.models import Deputy, DutyKind
 from deputies.services import duty_record_from_source
@@ -33,12 +34,8 @@ from .models import (
 )
 
 
-class ActionRefused(Exception):
+class ActionRefused(ApplicationError):
     """A business rule refuses the action; ``message`` is shown to the user as is."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def _require(actor, perm: str, obj, message: str = "您没有权限进行此操作。") -> None:

@@ -4,7 +4,6 @@ check-in QR code, the deputy's check-in, the live attendance page, votes and the
 accessor, call one service, and redirect or render."""
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -105,9 +104,10 @@ def session_close(request, pk):
 # --- Check-in ----------------------------------------------------------------------------------
 
 
-def _qr_context(session):
-    path = checkin.checkin_path(session.pk)
-    url = settings.SITE_URL.rstrip("/") + path
+def _qr_context(request, session):
+    # Absolute on the scheme and host of this request: the deputies' phones reach the server by
+    # the same address as the venue screen, whatever SITE_URL says.
+    url = request.build_absolute_uri(checkin.checkin_path(session.pk))
     qr = segno.make(url, error="m")
     return {
         "session": session,
@@ -125,7 +125,7 @@ def session_screen(request, pk):
     session = selectors.get_session_for_user(request.user, pk)
     _require(request.user, "sessions_app.manage_session", session)
     template = "sessions_app/_screen_body.html" if request.htmx else "sessions_app/screen.html"
-    return render(request, template, _qr_context(session))
+    return render(request, template, _qr_context(request, session))
 
 
 @login_required

@@ -24,6 +24,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from congress.models import Notification, User
+from congress.notifications import notifications_send_bulk
 from congress.roles import PRESIDIUM_STAFF, Role
 from congress.workdays import WorkCalendar
 
@@ -155,24 +156,6 @@ def reminder_sweep(*, today: datetime.date | None = None) -> dict:
                 Notification(recipient_id=uid, title=title[:200], body=body, url=url, sms_requested=urgent)
             )
     if notifications:
-        contact = {
-            uid: (bool(email), bool(phone))
-            for uid, email, phone in User.objects.filter(
-                pk__in={n.recipient_id for n in notifications}
-            ).values_list("pk", "email", "phone")
-        }
-        created = Notification.objects.bulk_create(notifications, batch_size=BATCH)
-        to_deliver = [
-            n.pk for n in created
-            if n.pk and (contact[n.recipient_id][0] or (n.sms_requested and contact[n.recipient_id][1]))
-        ]
-        if to_deliver:
-            transaction.on_commit(lambda: _enqueue_delivery(to_deliver))
+        # Inbox rows and their e-mail/SMS outbox rows, in this transaction (congress.outbox).
+        notifications_send_bulk(notifications)
     return {"claimed": len(claimed), "notifications": len(notifications)}
-
-
-def _enqueue_delivery(notification_ids):
-    from congress.tasks import deliver_notification
-
-    for pk in notification_ids:
-        deliver_notification.delay(pk)

@@ -5,6 +5,8 @@
 
 from dataclasses import dataclass
 
+from congress.exceptions import ApplicationError
+
 from .models import State
 
 S = State
@@ -68,7 +70,7 @@ STAGE_ACTOR = {
 }
 
 
-class TransitionNotAllowed(Exception):
+class TransitionNotAllowed(ApplicationError):
     """The action is not possible from the current state (or by this actor)."""
 
 

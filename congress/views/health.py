@@ -1,3 +1,14 @@
+"""``/healthz``: what an operator needs to know at a glance, as JSON with Chinese reasons.
+
+- ``/healthz`` (full check): database, broker, worker and beat heartbeats, outbox backlog and
+  the age of the oldest undelivered notice. **Any** problem answers 503 (``status: error``):
+  a dead worker or beat means notices and reminders stop, which monitoring must see even though
+  pages still load.
+- ``/healthz?live=1`` (liveness of the web process): only the database; 503 when it is down.
+  Container restart probes use this one, so a dead worker does not restart the web server.
+"""
+
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -25,14 +36,52 @@ def _check_broker() -> str | None:
     return None
 
 
+PROCESS_LABELS = {"worker": "后台任务进程(Celery worker)", "beat": "定时任务进程(Celery beat)"}
+
+
+def _check_heartbeats(report: dict) -> dict:
+    from congress.heartbeat import heartbeat_ages
+
+    problems = {}
+    limit = settings.HEALTH_HEARTBEAT_MAX_AGE_SECONDS
+    for name, age in heartbeat_ages().items():
+        report[name] = {"last_seen_seconds": None if age is None else int(age)}
+        if age is None:
+            problems[name] = f"{PROCESS_LABELS[name]}从未运行(没有心跳记录)"
+        elif age > limit:
+            problems[name] = f"{PROCESS_LABELS[name]}已 {int(age // 60)} 分钟没有心跳,可能已停止"
+    return problems
+
+
+def _check_outbox(report: dict) -> dict:
+    from congress.outbox import outbox_backlog
+
+    stats = outbox_backlog()
+    report["outbox"] = stats
+    if stats["oldest_age_seconds"] > settings.HEALTH_OUTBOX_MAX_AGE_SECONDS:
+        return {"outbox": f"有 {stats['backlog']} 条消息未发出,最早一条已等待 {stats['oldest_age_seconds'] // 60} 分钟"}
+    return {}
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    problems = {
-        name: reason
-        for name, reason in (("database", _check_database()), ("broker", _check_broker()))
-        if reason
-    }
+    report: dict = {}
+    problems = {}
+    database = _check_database()
+    if database:
+        problems["database"] = database
+    report["database"] = "error" if database else "ok"
+    if not request.GET.get("live"):
+        broker = _check_broker()
+        report["broker"] = "error" if broker else "ok"
+        if broker:
+            problems["broker"] = broker
+        if not database:
+            problems.update(_check_heartbeats(report))
+            problems.update(_check_outbox(report))
+    status = 503 if problems else 200
+    body = {"status": "error" if problems else "ok", **report}
     if problems:
-        return JsonResponse({"status": "error", "problems": problems}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok", "broker": "ok"})
+        body["problems"] = problems
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})

@@ -8,10 +8,10 @@ from congress.models import County, Township
 
 def home(request):
     counties = County.objects.prefetch_related("townships").order_by("name")
-    townships = Township.objects.select_related("county").annotate(
+    townships = list(Township.objects.select_related("county").annotate(
         village_count=Count("villages", distinct=True),
         district_count=Count("districts", distinct=True),
-    )
+    ).order_by("name"))
     return render(request, "public/home.html", {"counties": counties, "townships": townships})
 
 

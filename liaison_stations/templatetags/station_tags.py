@@ -56,3 +56,12 @@ def cn_weekday(value):
     if not value:
         return ""
     return "星期" + "一二三四五六日"[value.weekday()]
+
+
+@register.simple_tag
+def public_station_list(township):
+    """The township's active stations with their next reception day, for public pages that are
+    not the stations module's own (the township home's front door)."""
+    from liaison_stations.selectors import public_stations
+
+    return list(public_stations(township))

@@ -7,7 +7,6 @@ import pytest
 from django.core import mail
 
 from congress.celery import app
-from congress.models import Notification
 from congress.roles import Role
 from tests.factories import TownshipFactory, staff_of
 
@@ -16,10 +15,10 @@ def test_real_worker_delivers_notification(real_worker, settings):
     if settings.REDIS_URL:
         assert app.conf.broker_url.startswith("redis://")
     deputy = staff_of(TownshipFactory(), role=Role.DEPUTY, email="d@example.org")
-    notification = Notification.objects.create(recipient=deputy, title="真实队列测试")
-    from congress.tasks import deliver_notification
+    from congress.notifications import notification_send
 
-    deliver_notification.delay(notification.pk)
+    # Autocommit: the outbox row commits at once and its id is published to the real broker.
+    notification = notification_send(recipient=deputy, title="真实队列测试")
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         notification.refresh_from_db()

@@ -10,6 +10,7 @@ PROD_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "x7#k2!pQz9@wLm4$vN8^rT1&yB6*cD3(eF5)gH0-jK+sA_uI=oP~lZ",
     "ALLOWED_HOSTS": "rd.example.gov.cn",
+    "SITE_URL": "https://rd.example.gov.cn",
 }
 
 

@@ -73,17 +73,19 @@ def test_station_page_shows_deputies_days_and_qr_code(client, busy_world):
     assert world.deputies[0].name in calendar
 
 
-@override_settings(SITE_URL="https://rd.example.gov.cn")
-def test_qr_code_links_to_the_station_suggestion_form(client, world):
-    assert suggestion_form_url(world.station) == (
+@override_settings(ALLOWED_HOSTS=["rd.example.gov.cn"])
+def test_qr_code_links_to_the_station_suggestion_form(client, world, rf):
+    request = rf.get("/", secure=True, HTTP_HOST="rd.example.gov.cn")
+    assert suggestion_form_url(request, world.station) == (
         f"https://rd.example.gov.cn/t/jia/suggest/?station={world.station.pk}"
     )
+    client.defaults.update(HTTP_HOST="rd.example.gov.cn")
     args = {"township": "jia", "pk": world.station.pk}
     svg = client.get(reverse("stations_public:qr_svg", kwargs=args))
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
     png = client.get(reverse("stations_public:qr_png", kwargs=args))
     assert png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
-    poster = client.get(reverse("stations_public:poster", kwargs=args)).content.decode()
+    poster = client.get(reverse("stations_public:poster", kwargs=args), secure=True).content.decode()
     assert "size: A4" in poster and "<svg" in poster
     assert f"https://rd.example.gov.cn/t/jia/suggest/?station={world.station.pk}" in poster
 

@@ -1,0 +1,282 @@
+"""The transactional outbox: every e-mail, SMS (and later WeChat Work) notice is a ``Delivery``
+row written in the transaction of the change that caused it, and sent later by the worker.
+
+- **Write**: :func:`delivery_add` inside the caller's transaction. The ``dedupe_key`` is unique, so
+  writing the same notice twice keeps one row.
+- **Wake-up**: after commit the ids are published to the broker *best-effort*
+  (:func:`publish_after_commit`): a broker that is down is logged, never raised, and costs the
+  request no more than the short connect timeout.
+- **Send**: :func:`outbox_deliver` (the task for fresh rows) and :func:`outbox_sweep` (beat, every
+  minute, picks up every row that is due: never published, failed earlier, or left ``sending`` by
+  a worker that died). A row is *claimed* before it is sent — ``select_for_update(skip_locked)``
+  on PostgreSQL, a conditional UPDATE everywhere — with a lease; after the provider accepted it
+  the row is marked ``sent`` (retrying through a database restart), so it is sent once.
+- **Retry**: an error puts the row back with exponential backoff; after
+  ``OUTBOX_MAX_ATTEMPTS`` it is ``failed`` and listed for staff in the admin (消息发送队列), who
+  may send it again.
+
+Residual risk (documented in README): a worker killed *after* the provider accepted a message and
+*before* the row was marked sent resends it once the lease expires; the window is the length of
+one database UPDATE.
+"""
+
+import logging
+import time
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import DatabaseError, IntegrityError, close_old_connections, connection, transaction
+from django.db.models import F, Min, Q
+from django.utils import timezone
+
+from .models import Delivery, Notification
+
+logger = logging.getLogger("congress.outbox")
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def delivery_add(
+    *,
+    channel: str,
+    address: str,
+    dedupe_key: str,
+    template: str = "notification",
+    params: dict | None = None,
+    recipient=None,
+    notification: Notification | None = None,
+) -> Delivery | None:
+    """Write one outbox row in the current transaction; None when the same notice (same
+    ``dedupe_key``) was already written. Call :func:`publish_after_commit` with the ids."""
+    try:
+        with transaction.atomic():
+            return Delivery.objects.create(
+                channel=channel,
+                address=address,
+                dedupe_key=dedupe_key[:150],
+                template=template,
+                params=params or {},
+                recipient=recipient,
+                notification=notification,
+                next_attempt_at=timezone.now(),
+            )
+    except IntegrityError:
+        if Delivery.objects.filter(dedupe_key=dedupe_key[:150]).exists():
+            return None
+        raise
+
+
+def deliveries_for_notifications(notifications: Iterable[Notification], users: dict) -> list[Delivery]:
+    """The e-mail and SMS rows of in-app notifications (``users``: id → User), in bulk."""
+    rows = []
+    now = timezone.now()
+    for n in notifications:
+        user = users[n.recipient_id]
+        params = {"title": n.title, "body": n.body, "url": n.url}
+        if user.email:
+            rows.append(Delivery(
+                channel=Delivery.Channel.EMAIL, address=user.email, recipient_id=user.pk,
+                notification=n, params=params, dedupe_key=f"notification:{n.pk}:email",
+                next_attempt_at=now,
+            ))
+        if n.sms_requested and user.phone:
+            rows.append(Delivery(
+                channel=Delivery.Channel.SMS, address=user.phone, recipient_id=user.pk,
+                notification=n, params=params, dedupe_key=f"notification:{n.pk}:sms",
+                next_attempt_at=now,
+            ))
+    return Delivery.objects.bulk_create(rows)
+
+
+def publish_after_commit(delivery_ids: list[int]) -> None:
+    """Ask the worker to send these rows once the transaction commits. Best-effort: when the
+    broker is down the rows wait for the sweep, and the request carries on."""
+    ids = [pk for pk in delivery_ids if pk]
+    if not ids:
+        return
+    transaction.on_commit(lambda: publish(ids))
+
+
+def publish(delivery_ids: list[int]) -> bool:
+    from .tasks import outbox_deliver_task
+
+    try:
+        outbox_deliver_task.apply_async(args=[list(delivery_ids)], retry=False)
+    except Exception as exc:  # broker down or slow: the beat sweep sends these rows later
+        logger.warning("消息队列不可用,%s 条待发消息将由定时任务补发: %s", len(delivery_ids), exc)
+        return False
+    return True
+
+
+# --- Sending ------------------------------------------------------------------------------------
+
+
+def _due(now) -> Q:
+    return Q(status=Delivery.Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=Delivery.Status.SENDING, lease_until__lt=now
+    )
+
+
+def _claim(pk: int) -> bool:
+    now = timezone.now()
+    lease = now + timedelta(seconds=_setting("OUTBOX_LEASE_SECONDS", 300))
+    return bool(
+        Delivery.objects.filter(_due(now), pk=pk).update(
+            status=Delivery.Status.SENDING, lease_until=lease, attempts=F("attempts") + 1
+        )
+    )
+
+
+def _claim_batch(limit: int) -> list[int]:
+    """Claim up to ``limit`` due rows. PostgreSQL: rows another worker holds are skipped."""
+    now = timezone.now()
+    with transaction.atomic():
+        qs = Delivery.objects.filter(_due(now)).order_by("next_attempt_at", "pk")
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        candidates = list(qs.values_list("pk", flat=True)[:limit])
+        return [pk for pk in candidates if _claim(pk)]
+
+
+def _render_text(delivery: Delivery) -> tuple[str, str]:
+    """(subject, text) of a row; SMS templates of the providers plug in here by ``template``."""
+    params = delivery.params or {}
+    title = params.get("title", "")
+    if delivery.channel == Delivery.Channel.SMS:
+        return title, params.get("text") or f"【{settings.PLATFORM_NAME}】{title}"
+    link = f"{settings.SITE_URL}{params['url']}" if params.get("url") else ""
+    text = params.get("text") or "\n\n".join(p for p in (params.get("body", ""), link) if p)
+    return f"[{settings.PLATFORM_NAME}] {title}", text
+
+
+def _send(delivery: Delivery) -> str:
+    """Hand one message to its channel; returns the provider's message id (may be empty)."""
+    subject, text = _render_text(delivery)
+    if delivery.channel == Delivery.Channel.EMAIL:
+        send_mail(subject=subject, message=text, from_email=None, recipient_list=[delivery.address])
+        return ""
+    if delivery.channel == Delivery.Channel.SMS:
+        from .sms import get_sms_backend
+
+        return str(get_sms_backend().send(delivery.address, text) or "")
+    raise RuntimeError(f"未配置的发送渠道:{delivery.channel}")
+
+
+def _retrying_db(func, *, attempts: int = 10, pause: float = 1.0):
+    """Run a short write, riding out a database restart (the message is already sent)."""
+    for attempt in range(attempts):
+        try:
+            return func()
+        except DatabaseError:
+            if attempt == attempts - 1:
+                raise
+            logger.warning("数据库暂不可用,%.0f 秒后重试记录发送结果", pause)
+            close_old_connections()
+            connection.close()
+            time.sleep(pause)
+
+
+def _mark_sent(delivery: Delivery, provider_id: str) -> None:
+    now = timezone.now()
+
+    def write():
+        with transaction.atomic():
+            Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+                status=Delivery.Status.SENT, sent_at=now, provider_message_id=provider_id[:100],
+                error="", lease_until=None,
+            )
+            if delivery.notification_id:
+                field = "emailed_at" if delivery.channel == Delivery.Channel.EMAIL else "texted_at"
+                Notification.objects.filter(pk=delivery.notification_id, **{f"{field}__isnull": True}).update(
+                    **{field: now}
+                )
+
+    _retrying_db(write)
+
+
+def _mark_failed(delivery: Delivery, exc: Exception) -> None:
+    max_attempts = _setting("OUTBOX_MAX_ATTEMPTS", 6)
+    attempts = delivery.attempts
+    error = f"{exc.__class__.__name__}: {exc}"[:2000]
+    if attempts >= max_attempts:
+        fields = {"status": Delivery.Status.FAILED}
+        logger.error("消息发送失败(已尝试%s次,不再重试):%s %s", attempts, delivery.pk, error)
+    else:
+        backoff = min(_setting("OUTBOX_BACKOFF_SECONDS", 60) * 2 ** (attempts - 1), 6 * 3600)
+        fields = {"status": Delivery.Status.PENDING, "next_attempt_at": timezone.now() + timedelta(seconds=backoff)}
+    _retrying_db(
+        lambda: Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+            error=error, lease_until=None, **fields
+        )
+    )
+
+
+def _deliver_claimed(pk: int) -> bool:
+    delivery = Delivery.objects.get(pk=pk)
+    try:
+        provider_id = _send(delivery)
+    except Exception as exc:  # any provider error: retry with backoff, finally "failed"
+        _mark_failed(delivery, exc)
+        return False
+    _mark_sent(delivery, provider_id)
+    return True
+
+
+def outbox_deliver(*, delivery_ids: Iterable[int]) -> int:
+    """Send the given rows that are still due (a second run of the same task sends nothing)."""
+    sent = 0
+    for pk in delivery_ids:
+        if _claim(pk):
+            sent += _deliver_claimed(pk)
+    return sent
+
+
+def outbox_sweep(*, batch: int = 100, max_rows: int = 5000) -> dict:
+    """Send every due row: never published, waiting for a retry, or abandoned by a dead worker."""
+    result = {"sent": 0, "claimed": 0}
+    while result["claimed"] < max_rows:
+        ids = _claim_batch(batch)
+        if not ids:
+            break
+        result["claimed"] += len(ids)
+        for pk in ids:
+            result["sent"] += _deliver_claimed(pk)
+    return result
+
+
+def delivery_retry(*, actor, deliveries) -> int:
+    """Staff send failed rows again (admin action): back to pending, due now, attempts reset."""
+    if not (actor.is_superuser or getattr(actor, "is_presidium_staff", False)):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("只有人大办工作人员可以重新发送消息。")
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.filter(pk__in=[d.pk for d in deliveries], status=Delivery.Status.FAILED)
+            .select_for_update()
+            .values_list("pk", flat=True)
+        )
+        Delivery.objects.filter(pk__in=ids).update(
+            status=Delivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), lease_until=None
+        )
+        publish_after_commit(ids)
+    logger.info("%s 重新发送消息 %s", actor, ids)
+    return len(ids)
+
+
+# --- Reads --------------------------------------------------------------------------------------
+
+
+def outbox_backlog() -> dict:
+    """Undelivered rows (pending or sending), the age of the oldest in seconds, and failed rows."""
+    undelivered = Delivery.objects.filter(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING])
+    oldest = undelivered.aggregate(oldest=Min("created_at"))["oldest"]
+    return {
+        "backlog": undelivered.count(),
+        "oldest_age_seconds": int((timezone.now() - oldest).total_seconds()) if oldest else 0,
+        "failed": Delivery.objects.filter(status=Delivery.Status.FAILED).count(),
+    }
