@@ -28,6 +28,7 @@ from .models import (
     DeadlineSettings,
     Kind,
     Rating,
+    ReplyDeadline,
     State,
     Suggestion,
     SuggestionEvent,
@@ -87,6 +88,15 @@ class _Builder:
         self.settings = DeadlineSettings.for_township(township.pk)
         self.cal = WorkCalendar(range(ctx.today.year - 1, ctx.today.year + 2))
         self.created = 0
+
+    def _workdays_before(self, due: datetime.date, n: int) -> datetime.date:
+        """The day whose ``n``-th following working day is ``due`` (or the first after it)."""
+        day = due
+        while n:
+            if self.cal.is_workday(day):
+                n -= 1
+            day -= datetime.timedelta(days=1)
+        return day
 
     def deputy(self, n):
         if not self.deputies:
@@ -177,6 +187,11 @@ class _Builder:
                 s.due_date = s.deadline
             else:
                 s.due_date = self.ctx.today + datetime.timedelta(days=due_offset if due_offset is not None else 3)
+            if state == State.REPLIED:
+                # The rating window runs from the reply: date the reply so that it ends as asked.
+                replied_on = self._workdays_before(s.due_date, self.settings.evaluation_workdays)
+                s.first_replied_at = s.replied_at = _at(replied_on)
+                s.due_date = self.cal.add_workdays(replied_on, self.settings.evaluation_workdays)
             s.due_version = 1
         s.save()
         Suggestion.objects.filter(pk=s.pk).update(submitted_at=_at(start, 9))
@@ -198,6 +213,9 @@ class _Builder:
             reply = SuggestionReply.objects.create(suggestion=s, cycle=0, department=department,
                                                    reply_class=reply_class, text=texts[reply_class], author=self.handler)
             SuggestionReply.objects.filter(pk=reply.pk).update(created_at=s.replied_at)
+        if s.dispatched_at:
+            ReplyDeadline.objects.create(suggestion=s, cycle=0, kind=ReplyDeadline.Kind.FIRST, due_date=s.deadline,
+                                         set_by=self.staff, set_at=s.dispatched_at, reason="交办")
         if extension and self.handler:
             ChangeRequest.objects.create(suggestion=s, kind=ChangeRequest.Kind.EXTEND, department=department,
                                          requested_by=self.handler, reason="涉及县级资金审批,需延期办理。", months=2)
