@@ -15,9 +15,11 @@ reads it from here; nothing else counts or divides.
 The rating figures use only ratings returned in time: a rating recorded late by staff
 (``rating_late``) and a reply never rated are 逾期未评价 and left out of 满意率.
 
-Designed so that per-(township, department, period, figure) counters can later be kept in the
-same transaction as each transition: a figure is a pure function of one suggestion row
-(:meth:`CountFigure.matches`) plus its period field's date.
+Ready for counters kept in the same transaction as each transition (per township, department,
+period and figure): each count is a condition on one suggestion row and the date of its period
+field, so a transition can diff the row before and after and move the counters it changes.
+The two figures whose condition reads ``today`` (超期未办, 逾期未评价) are current figures and
+would need a daily sweep instead.
 """
 
 import datetime
