@@ -284,6 +284,12 @@ class EvaluateForm(_ActionForm):
         label="逾期补录说明", required=False,
         help_text="评价期限(答复后20个工作日)已过时,仅人大办工作人员可补录并须说明原因;补录的评价不计入满意率。")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.user
+        if user is not None and not (user.is_superuser or user.role in PRESIDIUM_STAFF):
+            del self.fields["late_reason"]  # only the presidium office records a late rating
+
 
 class CloseForm(_ActionForm):
     submit_label = "销单"

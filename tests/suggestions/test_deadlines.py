@@ -168,3 +168,22 @@ def test_unrated_in_time_items_are_counted_as_overdue_ratings(w, clock):
     clock(after)
     services.suggestion_close(actor=w.staff, suggestion=s)
     assert suggestion_figures(townships=[w.a], today=after).unrated_late == 1
+
+
+def test_portal_refuses_the_deputys_late_rating_and_lets_staff_record_it(w, clock, client):
+    from django.urls import reverse
+
+    s = replied(w, clock, dispatch_on=D(2026, 3, 2), reply_on=D(2026, 3, 16))
+    clock(D(2026, 5, 6))
+    url = reverse("suggestions_portal:act", args=[s.pk, "evaluate"])
+    client.force_login(w.deputy1.user)
+    detail = client.get(reverse("suggestions_portal:detail", args=[s.pk]))
+    assert 'name="late_reason"' not in detail.content.decode()
+    response = client.post(url, {"rating": "satisfied", "seen_state": "replied"}, follow=True)
+    assert "评价期限(2026年04月14日)已过" in response.content.decode()
+    assert Suggestion.objects.get(pk=s.pk).rating == ""
+    client.force_login(w.staff)
+    assert 'name="late_reason"' in client.get(reverse("suggestions_portal:detail", args=[s.pk])).content.decode()
+    client.post(url, {"rating": "satisfied", "seen_state": "replied", "late_reason": "代表外出,电话反馈"})
+    s.refresh_from_db()
+    assert (s.state, s.rating, s.rating_late, s.rating_late_reason) == (State.EVALUATED, "satisfied", True, "代表外出,电话反馈")
