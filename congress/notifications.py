@@ -37,21 +37,24 @@ def notifications_send_bulk(notifications: list[Notification]) -> list[Notificat
 
 def notification_deliver(*, notification_id: int) -> dict:
     """Send the outbox rows of one notification that are still due (kept for tasks queued
-    before the outbox existed). Returns which channels went out."""
+    before the outbox existed). Returns which channels this call sent."""
     notification = Notification.objects.filter(pk=notification_id).first()
     if notification is None:
         return {"email": False, "sms": False}
-    rows = list(notification.deliveries.values_list("pk", "channel"))
-    outbox_deliver(delivery_ids=[pk for pk, _ in rows])
-    sent = set(notification.deliveries.filter(status="sent").values_list("channel", flat=True))
-    return {"email": "email" in sent, "sms": "sms" in sent}
+    sent = {"email": False, "sms": False}
+    for pk, channel in notification.deliveries.values_list("pk", "channel"):
+        sent[channel] = bool(outbox_deliver(delivery_ids=[pk]))
+    return sent
 
 
-def notification_mark_read(*, actor: User, notification_ids=None) -> int:
-    """Mark the actor's own notifications read (all unread ones when no ids are given)."""
+def notification_mark_read(*, actor: User, notification_ids=None, url: str | None = None) -> int:
+    """Mark the actor's own notifications read: those with the given ids, or about the page at
+    ``url`` (acting on a record reads its notices), or all unread ones when neither is given."""
     qs = Notification.objects.filter(recipient=actor, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
+    if url is not None:
+        qs = qs.filter(url=url)
     return qs.update(read_at=timezone.now())
 
 

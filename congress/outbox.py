@@ -101,12 +101,30 @@ def publish_after_commit(delivery_ids: list[int]) -> None:
     transaction.on_commit(lambda: publish(ids))
 
 
+# After a failed publish, skip the broker for this long (the sweep sends the rows): a request
+# that writes many notices while the broker is down pays for one connection attempt at most.
+_broker_skip_until = 0.0
+
+
 def publish(delivery_ids: list[int]) -> bool:
+    global _broker_skip_until
+    from .celery import app
     from .tasks import outbox_deliver_task
 
+    if app.conf.task_always_eager:  # tests and scripts: no broker involved
+        outbox_deliver_task.apply_async(args=[list(delivery_ids)])
+        return True
+    if time.monotonic() < _broker_skip_until:
+        return False
     try:
-        outbox_deliver_task.apply_async(args=[list(delivery_ids)], retry=False)
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(
+                max_retries=1, interval_start=0, interval_step=0,
+                timeout=_setting("BROKER_PUBLISH_TIMEOUT", 1),
+            )
+            outbox_deliver_task.apply_async(args=[list(delivery_ids)], connection=conn, retry=False)
     except Exception as exc:  # broker down or slow: the beat sweep sends these rows later
+        _broker_skip_until = time.monotonic() + _setting("BROKER_RETRY_AFTER_SECONDS", 30)
         logger.warning("消息队列不可用,%s 条待发消息将由定时任务补发: %s", len(delivery_ids), exc)
         return False
     return True

@@ -31,6 +31,11 @@ def register(label: str, url_name: str, icon: str, allowed, order: int = 50) -> 
     _ENTRIES.append(MenuEntry(label, url_name, icon, allowed, order))
 
 
+def registered_icons() -> list[str]:
+    """The Bootstrap Icons names of every tile (the icon font is subset to the icons used)."""
+    return [entry.icon for entry in _ENTRIES]
+
+
 def portal_menu_for(user) -> list[dict]:
     menu = []
     for entry in sorted(_ENTRIES, key=lambda e: e.order):

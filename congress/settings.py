@@ -57,12 +57,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # HTML compressed (with Django's BREACH mitigation); static files come pre-compressed below.
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # One-time form tokens: a replayed or double-tapped POST creates one row (congress.idempotency).
+    "congress.idempotency.IdempotentPostMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -89,6 +93,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "congress.context_processors.platform",
             ],
+            # {% csrf_token %} also renders the one-time form token (congress/templatetags/once.py).
+            "builtins": ["congress.templatetags.once"],
         },
     },
 ]
@@ -187,6 +193,10 @@ OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 HEARTBEAT_SECONDS = env.int("HEARTBEAT_SECONDS", default=30)
 HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env.int("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", default=5 * 60)
 HEALTH_OUTBOX_MAX_AGE_SECONDS = env.int("HEALTH_OUTBOX_MAX_AGE_SECONDS", default=30 * 60)
+CELERY_BEAT_SCHEDULE["congress-prune-idempotency-keys"] = {
+    "task": "congress.prune_idempotency_keys",
+    "schedule": 6 * 3600,
+}
 # suggestions: due-soon / due-today / overdue reminders and escalation (exactly once per
 # suggestion, stage, cycle and kind; see suggestions/reminders.py).
 CELERY_BEAT_SCHEDULE["suggestions-reminder-sweep"] = {
@@ -229,6 +239,8 @@ AXES_VERBOSE = False
 
 # --- I18N -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
+# Our own Chinese texts where Django's catalogue lacks them (the admin's multi-select picker).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

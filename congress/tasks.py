@@ -20,3 +20,10 @@ def outbox_sweep_task() -> dict:
 def deliver_notification(notification_id: int) -> dict:
     """Kept for messages queued before the outbox; sends that notification's outbox rows."""
     return notification_deliver(notification_id=notification_id)
+
+
+@shared_task(name="congress.prune_idempotency_keys")
+def prune_idempotency_keys() -> int:
+    from .idempotency import idempotency_prune
+
+    return idempotency_prune()

@@ -12,4 +12,5 @@ urlpatterns = [
     path("password/", portal.PortalPasswordChangeView.as_view(), name="password_change"),
     path("notifications/", portal.notifications, name="notifications"),
     path("notifications/read/", portal.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/open/", portal.notification_open, name="notification_open"),
 ]

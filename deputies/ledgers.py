@@ -136,10 +136,6 @@ def _activity_rows(data: LedgerData):
     )
 
 
-# The duty records the stations module writes for a reception it records.
-STATION_RECEPTION_SOURCE = "station_reception:{}"
-
-
 def _reception_rows(data: LedgerData):
     """接待 entries, where a station reception with recorded issues is shown as one row per
     issue (visitor, matter, answer) instead of its one-line duty record."""
@@ -152,7 +148,9 @@ def _reception_rows(data: LedgerData):
         .select_related("record__station", "village")
         .order_by("record__date", "pk")
     )
-    detailed = {STATION_RECEPTION_SOURCE.format(issue.record_id) for issue in issues}
+    # The duty records the stations module wrote for these receptions (their source key is a
+    # field of the reception record).
+    detailed = {issue.record.duty_source_key for issue in issues} - {""}
     rows = [
         (r.date, [_d(r.date), r.place, r.contact_persons, r.content, r.outcome])
         for r in data.of_kind(DutyKind.RECEPTION)

@@ -116,6 +116,9 @@ class ReceptionRecord(TownshipScopedModel):
         Deputy, verbose_name="接待代表", blank=True, related_name="receptions"
     )
     summary = models.TextField("情况摘要", blank=True)
+    # The ``DutyRecord.source_key`` of the 接待选民 entries this record gives each deputy present;
+    # readers (the deputies' ledgers) compare against this field, never rebuild the string.
+    duty_source_key = models.CharField("履职档案来源", max_length=80, blank=True, default="", editable=False)
     created_by = models.ForeignKey(
         User, verbose_name="录入人", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
@@ -124,6 +127,10 @@ class ReceptionRecord(TownshipScopedModel):
     history = HistoricalRecords(m2m_fields=[deputies_present])
 
     STATION_FIELD = "station"
+
+    @staticmethod
+    def duty_source_key_for(pk: int) -> str:
+        return f"station_reception:{pk}"
 
     class Meta:
         verbose_name = "接待记录"

@@ -4,7 +4,7 @@ actor (django-simple-history), side effects (notifications) after commit.
 
 Duty records (履职档案) for deputies are written only through
 :func:`deputies.services.duty_record_from_source`, one per deputy and source
-(``station_activity:<pk>``, ``station_reception:<pk>``), however often a record is saved.
+(``station_activity:<pk>``; a reception record's ``duty_source_key``), however often a record is saved.
 """
 
 import datetime
@@ -160,7 +160,7 @@ def _sync_duty_records(*, source_key, deputies, kind, date, content, place, hour
 
 def _sync_reception_duty(record: ReceptionRecord, actor) -> None:
     _sync_duty_records(
-        source_key=f"station_reception:{record.pk}",
+        source_key=record.duty_source_key,
         deputies=record.deputies_present.all(),
         kind=DutyKind.RECEPTION,
         date=record.date,
@@ -190,6 +190,9 @@ def reception_record_save(
         record.summary = summary
         record.reception_day = ReceptionDay.objects.filter(station=station, date=date).first()
         _with_history_user(record, actor).save()
+        if not record.duty_source_key:
+            record.duty_source_key = ReceptionRecord.duty_source_key_for(record.pk)
+            _with_history_user(record, actor).save(update_fields=["duty_source_key"])
         record.deputies_present.set(deputies)
         _sync_reception_duty(record, actor)
     return record

@@ -2,13 +2,17 @@
 projects and their progress, presidium meetings, supervision activities. Actions call the
 services; ballots are never shown (only the receipts of who voted, inside a vote)."""
 
+import re
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from congress.admin_base import TownshipScopedAdmin, TownshipScopedInline
+from congress.validators import cn_number
 
 from . import selectors, services
 from .models import (
@@ -23,6 +27,29 @@ from .models import (
     SupervisionFinding,
     Vote,
 )
+
+
+_CN_TO_INT = {cn_number(n): n for n in range(1, 100)}
+_ORDINAL = re.compile(r"第?([0-9]+|[一二三四五六七八九十]+)(届|次)?")
+
+
+def session_search_q(term: str, prefix: str = "") -> Q:
+    """Find sessions as staff name them: "第三次会议", "3", "第六届第二次", a township or venue.
+    ``prefix`` is the path to the session from the searched model ("session__")."""
+    query = Q(**{f"{prefix}venue__icontains": term}) | Q(**{f"{prefix}township__name__icontains": term})
+    numbers = {}
+    for value, unit in _ORDINAL.findall(term):
+        number = int(value) if value.isdigit() else _CN_TO_INT.get(value)
+        if number is not None:
+            numbers.setdefault(unit or "次", number)
+    if numbers:
+        ordinal = Q()
+        if "次" in numbers:
+            ordinal &= Q(**{f"{prefix}number": numbers["次"]})
+        if "届" in numbers:
+            ordinal &= Q(**{f"{prefix}term__number": numbers["届"]})
+        query |= ordinal
+    return query
 
 
 def _run(modeladmin, request, queryset, fn, ok: str):
@@ -49,8 +76,15 @@ class CongressSessionAdmin(TownshipScopedAdmin):
     list_display = ["__str__", "kind", "start_date", "venue", "status", "portal_link"]
     list_filter = ["township", "kind", "status", "term"]
     search_fields = ["venue", "notes"]
+    search_help_text = "按会议名称或次数搜索,例如“第三次会议”“3”“第六届第二次”"
     date_hierarchy = "start_date"
     inlines = [AgendaItemInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            results = results | queryset.filter(session_search_q(search_term.strip()))
+        return results, may_have_duplicates
     readonly_fields = ["status", "opened_at", "closed_at"]
     actions = ["open_sessions", "close_sessions"]
 
@@ -85,8 +119,23 @@ class AgendaItemAdmin(TownshipScopedAdmin):
     list_display = ["title", "session", "order", "kind", "resolution_title", "resolution_published"]
     list_filter = ["kind", "resolution_published", "session__township"]
     search_fields = ["title", "resolution_title"]
+    search_help_text = "按议程名称,或所属会议的名称、次数搜索(如“第三次会议”)"
     autocomplete_fields = ["session"]
     inlines = [AgendaDocumentInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("session__term", "session__township")
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            results = results | queryset.filter(session_search_q(search_term.strip(), prefix="session__"))
+        return results, may_have_duplicates
+
+    @staticmethod
+    def autocomplete_label(item) -> str:
+        """How the vote's agenda picker names an item: with the session it belongs to."""
+        return f"{item.session.short_title} · {item}"
 
 
 @admin.register(Attendance)
@@ -109,8 +158,22 @@ class VoteAdmin(TownshipScopedAdmin):
     list_filter = ["status", "ballot_kind", "method", "session__township"]
     search_fields = ["title"]
     autocomplete_fields = ["session", "agenda_item"]
+    search_help_text = "按表决事项,或所属会议的名称、次数搜索"
     readonly_fields = ["status", "roster_size", "opened_at", "closed_at", "yes_count", "no_count", "abstain_count", "passed"]
     actions = ["open_votes", "close_votes"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "agenda_item" and field is not None:
+            field.queryset = field.queryset.select_related("session__term")
+            field.label_from_instance = AgendaItemAdmin.autocomplete_label
+        return field
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            results = results | queryset.filter(session_search_q(search_term.strip(), prefix="session__"))
+        return results, may_have_duplicates
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -5,9 +5,11 @@ resolution adopted; attendance per deputy; votes with their ballots; 民生实�
 voted per project and followed through the year; presidium meetings; supervision activities.
 
 Secret ballots: ``BallotReceipt`` records *that* a deputy voted (unique per vote and deputy,
-which is what stops double voting); ``Ballot`` records *what* was chosen and has no deputy, no
-timestamp and a random UUID key, so no join, ordering or sequence leads from a choice back to a
-deputy. For open (recorded) ballots the receipt carries the choice as well.
+which is what stops double voting); while the vote is open the choice only increments a total
+in the sealed ``BallotBox``; when the vote closes the box is opened and the ``Ballot`` rows are
+written in one batch in random order (random UUID keys, no deputy, no timestamp), so neither
+transaction ids, row order, sequences nor a backup lead from a choice back to a receipt. For
+open (recorded) ballots the receipt carries the choice as well. See docs/sessions_app.md.
 """
 
 import uuid
@@ -310,8 +312,8 @@ class BallotReceipt(models.Model):
 
 
 class Ballot(models.Model):
-    """One cast ballot: the choice and nothing else. Random UUID key (no sequence), no deputy,
-    no timestamp, no history; written in the same transaction as its receipt."""
+    """One counted ballot: the choice and nothing else. Random UUID key (no sequence), no deputy,
+    no timestamp, no history; written all at once, shuffled, when the vote closes."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     vote = models.ForeignKey(Vote, verbose_name="表决事项", on_delete=models.CASCADE, related_name="ballots")
@@ -327,6 +329,33 @@ class Ballot(models.Model):
 
     def __str__(self):
         return self.get_choice_display()
+
+
+class BallotBox(models.Model):
+    """The sealed ballot box of one electronic vote: only running totals per choice, no row per
+    ballot while the vote is open. Closing the vote "opens the box": one ``Ballot`` per counted
+    choice is written in a single transaction, in random order, and ``counted`` is set. The
+    totals stay for verification (box totals = ballots by choice; box sum = receipts)."""
+
+    vote = models.OneToOneField(
+        Vote, verbose_name="表决事项", on_delete=models.CASCADE, primary_key=True, related_name="box"
+    )
+    yes = models.PositiveIntegerField("赞成", default=0)
+    no = models.PositiveIntegerField("反对", default=0)
+    abstain = models.PositiveIntegerField("弃权", default=0)
+    counted = models.BooleanField("已开箱计票", default=False)
+
+    TOWNSHIP_FIELD = "vote__session__township"
+
+    class Meta:
+        verbose_name = "票箱"
+        verbose_name_plural = "票箱"
+
+    def __str__(self):
+        return f"{self.vote} 票箱"
+
+    def totals(self) -> dict[str, int]:
+        return {"yes": self.yes, "no": self.no, "abstain": self.abstain}
 
 
 class LivelihoodProject(TownshipScopedModel):

@@ -18,6 +18,8 @@ from .models import (
     AgendaItem,
     Attendance,
     Ballot,
+    BallotBox,
+    BallotReceipt,
     Choice,
     CongressSession,
     LivelihoodProject,
@@ -124,6 +126,7 @@ class AttendanceSummary:
     present: list = field(default_factory=list)
     leave: list = field(default_factory=list)  # (deputy, reason)
     absent: list = field(default_factory=list)
+    unrecorded_count: int = 0  # absent with no record at all (not checked in, not marked)
 
     @property
     def present_count(self) -> int:
@@ -163,6 +166,7 @@ def attendance_summary(session: CongressSession) -> AttendanceSummary:
             summary.leave.append((deputy, row))
         else:
             summary.absent.append(deputy)
+            summary.unrecorded_count += row is None
     return summary
 
 
@@ -170,13 +174,30 @@ def attendance_summary(session: CongressSession) -> AttendanceSummary:
 
 
 def ballot_counts(vote: Vote) -> dict[str, int]:
-    """Counts of the cast ballots by choice (one aggregate query)."""
+    """Counts of the cast ballots by choice: the ballots written when the box was opened, plus
+    the sealed box's totals while the vote is still open."""
     agg = Ballot.objects.filter(vote=vote).aggregate(
         yes=Count("pk", filter=Q(choice=Choice.YES)),
         no=Count("pk", filter=Q(choice=Choice.NO)),
         abstain=Count("pk", filter=Q(choice=Choice.ABSTAIN)),
     )
-    return {"yes": agg["yes"], "no": agg["no"], "abstain": agg["abstain"]}
+    counts = {"yes": agg["yes"], "no": agg["no"], "abstain": agg["abstain"]}
+    box = BallotBox.objects.filter(vote=vote, counted=False).first()
+    if box is not None:
+        counts = {k: counts[k] + v for k, v in box.totals().items()}
+    return counts
+
+
+def ballot_audit(vote: Vote) -> dict:
+    """What anyone may verify after a vote: receipts (who voted) = ballots = box totals, and
+    the ballots by choice = the stored result."""
+    box = BallotBox.objects.filter(vote=vote).first()
+    return {
+        "receipts": BallotReceipt.objects.filter(vote=vote).count(),
+        "ballots": Ballot.objects.filter(vote=vote).count(),
+        "box": box.totals() if box else None,
+        "counts": ballot_counts(vote),
+    }
 
 
 @dataclass
@@ -187,6 +208,7 @@ class VoteResult:
     no: int
     abstain: int
     final: bool
+    sealed: bool = False
 
     @property
     def not_voted(self) -> int:
@@ -205,8 +227,14 @@ def vote_result(vote: Vote) -> VoteResult:
     if vote.status == Vote.Status.CLOSED:
         return VoteResult(vote, vote.roster_size, vote.yes_count, vote.no_count, vote.abstain_count, True)
     total = vote.roster_size if vote.roster_size is not None else roster_size(vote.session.term)
-    counts = ballot_counts(vote) if vote.method == Vote.Method.ELECTRONIC else {"yes": 0, "no": 0, "abstain": 0}
-    return VoteResult(vote, total, counts["yes"], counts["no"], counts["abstain"], False)
+    # A secret ballot's box stays sealed until the vote closes: a live tally watched while
+    # deputies vote one by one would show what each chose.
+    sealed = vote.ballot_kind == Vote.BallotKind.SECRET
+    if vote.method == Vote.Method.ELECTRONIC and not sealed:
+        counts = ballot_counts(vote)
+    else:
+        counts = {"yes": 0, "no": 0, "abstain": 0}
+    return VoteResult(vote, total, counts["yes"], counts["no"], counts["abstain"], False, sealed)
 
 
 def votes_for_session(session: CongressSession) -> QuerySet:

@@ -8,10 +8,12 @@ nothing is written when they are raised.
 
 import datetime
 import importlib
+import secrets
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from congress.exceptions import ApplicationError
@@ -23,6 +25,7 @@ from . import checkin, selectors
 from .models import (
     Attendance,
     Ballot,
+    BallotBox,
     BallotReceipt,
     Choice,
     CongressSession,
@@ -190,6 +193,27 @@ def attendance_record(
     return attendance
 
 
+def attendance_mark_rest_present(*, actor, session: CongressSession) -> int:
+    """Hand attendance in one step: every deputy on the roster not yet recorded (no check-in, not
+    marked on leave or absent) is marked present. Returns how many were marked."""
+    _require(actor, "sessions_app.manage_session", session)
+    with transaction.atomic():
+        session = _lock_session(session)
+        if session.status == CongressSession.Status.CLOSED:
+            raise ActionRefused("会议已闭幕,不能再修改出席情况。")
+        recorded = set(Attendance.objects.filter(session=session).values_list("deputy_id", flat=True))
+        rest = [d for d in selectors.term_roster(session.term) if d.pk not in recorded]
+        now = timezone.now()
+        for deputy in rest:
+            attendance = Attendance(
+                session=session, deputy=deputy, status=Attendance.Status.PRESENT,
+                method=Attendance.Method.MANUAL, checked_in_at=now, recorded_by=actor,
+            )
+            attendance._history_user = actor
+            attendance.save()
+    return len(rest)
+
+
 # --- Votes -------------------------------------------------------------------------------------
 
 
@@ -211,6 +235,7 @@ def vote_open(*, actor, vote: Vote, notify: bool = True) -> Vote:
         if not _has_quorum_now(session):
             raise ActionRefused(_quorum_message(session) + "不能开始表决。")
         vote.status = Vote.Status.OPEN
+        BallotBox.objects.get_or_create(vote=vote)
         vote.opened_at = timezone.now()
         vote.roster_size = selectors.roster_size(session.term)
         _save(vote, actor, ["status", "opened_at", "roster_size"])
@@ -229,9 +254,10 @@ def vote_open(*, actor, vote: Vote, notify: bool = True) -> Vote:
 
 def vote_cast(*, actor, vote: Vote, choice: str) -> BallotReceipt:
     """One ballot of a present deputy of the term while the vote is open. The receipt (who
-    voted) and the ballot (what was chosen) are written in the same transaction; for a secret
-    ballot the receipt carries no choice and the ballot no deputy. A second ballot is refused
-    (the unique constraint on the receipt holds even under concurrency)."""
+    voted) is written and the choice goes into the sealed box as a running total; the ballot
+    rows appear only when the vote closes (``_count_ballot_box``). For a secret ballot the
+    receipt carries no choice. A second ballot is refused (the unique constraint on the receipt
+    holds even under concurrency)."""
     if choice not in Choice.values:
         raise ActionRefused("请选择赞成、反对或弃权。")
     deputy = _deputy_of(actor)
@@ -259,14 +285,33 @@ def vote_cast(*, actor, vote: Vote, choice: str) -> BallotReceipt:
                     deputy=deputy,
                     choice=choice if vote.ballot_kind == Vote.BallotKind.OPEN else "",
                 )
-                Ballot.objects.create(vote=vote, choice=choice)
+                # Into the sealed box: a running total, no row of its own (see _count_ballot_box).
+                BallotBox.objects.get_or_create(vote=vote)
+                BallotBox.objects.filter(vote=vote).update(**{choice: F(choice) + 1})
         except IntegrityError:
             raise ActionRefused("您已经对该事项表决过,每位代表只能表决一次。") from None
     return receipt
 
 
+def _count_ballot_box(vote: Vote) -> None:
+    """Open the sealed box: write one ballot per counted choice in one batch, in random order
+    (OS randomness), so every ballot shares one transaction and no order reflects the casting
+    order. Refuses when the box does not match the receipts (nothing is saved then)."""
+    box = BallotBox.objects.select_for_update().filter(vote=vote).first()
+    if box is None or box.counted:
+        return
+    ballots = [Ballot(vote=vote, choice=choice) for choice, n in box.totals().items() for _ in range(n)]
+    if len(ballots) != BallotReceipt.objects.filter(vote=vote).count() - Ballot.objects.filter(vote=vote).count():
+        raise ActionRefused("票箱中的票数与投票记录数不一致,请联系管理员核查。")
+    secrets.SystemRandom().shuffle(ballots)
+    Ballot.objects.bulk_create(ballots)
+    box.counted = True
+    box.save(update_fields=["counted"])
+
+
 def _close_vote(vote: Vote, actor, counts: dict | None = None) -> Vote:
     if counts is None:
+        _count_ballot_box(vote)
         counts = selectors.ballot_counts(vote)
     vote.yes_count, vote.no_count, vote.abstain_count = counts["yes"], counts["no"], counts["abstain"]
     vote.passed = selectors.motion_passes(vote.yes_count, vote.roster_size)

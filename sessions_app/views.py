@@ -167,6 +167,15 @@ def attendance_live(request, pk):
     _require(request.user, "sessions_app.watch_attendance", session)
     roster = selectors.term_roster(session.term)
     form = AttendanceForm(roster=roster)
+    if request.method == "POST" and request.POST.get("rest_present"):
+        _require(request.user, "sessions_app.manage_session", session)
+        try:
+            count = services.attendance_mark_rest_present(actor=request.user, session=session)
+        except services.ActionRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已将其余 {count} 名代表登记为出席。")
+        return redirect("sessions_portal:attendance", pk=session.pk)
     if request.method == "POST":
         _require(request.user, "sessions_app.manage_session", session)
         form = AttendanceForm(request.POST, roster=roster)

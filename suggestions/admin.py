@@ -1,20 +1,34 @@
-"""Staff's admin for suggestions: the work queue by state and deadline, with bulk actions that
-call the services (the same doors as the portal)."""
+"""Staff's admin for suggestions: the work queue by state and deadline. The suggestion itself is
+read-only here; its change page offers the workflow actions this user may take now (read from
+:data:`suggestions.workflow.ACTIONS` through :mod:`suggestions.actions`, the same forms and
+services as the portal), and list actions call the services item by item."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, F, Value, When
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
+from congress import permissions as p
 from congress.admin_base import TownshipScopedAdmin, TownshipScopedInline
+from congress.exceptions import USER_ERRORS, ApplicationError, add_form_errors, user_message
+from congress.validators import mask_phone
 from congress.workdays import missing_calendar_years
 
-from . import services
+from . import actions, services, workflow
 from .models import (
     Category,
     ChangeRequest,
     DeadlineSettings,
     OPEN_STATES,
     Reminder,
+    ReplyDeadline,
     Suggestion,
     SuggestionEvent,
     SuggestionReply,
@@ -22,8 +36,10 @@ from .models import (
 
 
 class EventInline(TownshipScopedInline):
+    """The timeline with Chinese action names and Asia/Shanghai times."""
+
     model = SuggestionEvent
-    fields = ["created_at", "actor_label", "from_state", "to_state", "note"]
+    fields = ["when", "action_label", "actor_label", "change", "note", "internal_note", "visibility"]
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = "办理记录(时间线)"
@@ -34,11 +50,44 @@ class EventInline(TownshipScopedInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="时间")
+    def when(self, obj):
+        return f"{timezone.localtime(obj.created_at):%Y-%m-%d %H:%M}"
+
+    @admin.display(description="操作")
+    def action_label(self, obj):
+        return obj.get_action_display()
+
+    @admin.display(description="状态变化")
+    def change(self, obj):
+        if obj.from_state and obj.from_state != obj.to_state:
+            return f"{obj.get_from_state_display()} → {obj.get_to_state_display()}"
+        return obj.get_to_state_display() if not obj.from_state else "—"
+
+    @admin.display(description="可见范围")
+    def visibility(self, obj):
+        return "群众可见" if obj.is_public else "仅内部"
+
 
 class ReplyInline(TownshipScopedInline):
     model = SuggestionReply
     fields = ["cycle", "department", "reply_class", "text", "created_at"]
     readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReplyDeadlineInline(TownshipScopedInline):
+    """Every reply deadline of every cycle: who set it, when and why (read-only)."""
+
+    model = ReplyDeadline
+    fields = ["cycle", "kind", "due_date", "set_by", "set_at", "reason"]
+    readonly_fields = fields
+    can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -66,32 +115,69 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _report(model_admin, request, verb: str, done: int, errors: list[str]) -> None:
+    """One message for a bulk action: how many succeeded, then each failure in Chinese."""
+    if done:
+        model_admin.message_user(request, f"已{verb} {done} 件。", messages.SUCCESS)
+    if errors:
+        model_admin.message_user(request, f"{len(errors)} 件未能{verb}:", messages.WARNING)
+    for error in errors[:20]:
+        model_admin.message_user(request, error, messages.WARNING)
+    if not done and not errors:
+        model_admin.message_user(request, f"没有可{verb}的建议。", messages.INFO)
+
+
 @admin.register(Suggestion)
 class SuggestionAdmin(TownshipScopedAdmin):
-    list_display = ["code", "title", "state", "channel", "kind", "township", "lead_department", "due_badge", "is_key", "is_public"]
+    """Read-only record of each suggestion; every change is a workflow action (buttons on the
+    change page, list actions) that calls the same service as the portal."""
+
+    change_form_template = "admin/suggestions/suggestion/change_form.html"
+    list_display = ["code", "title_column", "state", "lead_department", "due_badge", "township"]
+    list_display_links = ["code", "title_column"]
     list_filter = ["state", OverdueFilter, "channel", "kind", "category", "is_key", "township", "lead_department"]
-    search_fields = ["code", "title", "content"]
+    search_fields = ["code", "title", "original_title", "content"]
     date_hierarchy = "submitted_at"
     list_select_related = ["township", "lead_department"]
-    autocomplete_fields = ["village", "lead_department", "proposed_department"]
-    ordering = ["due_date"]
-    readonly_fields = [
-        "code", "state", "lead_deputy", "lead_department", "deadline", "due_date", "rehandle_count",
-        "reply_class", "rating", "rating_comment", "citizen_rating", "submitted_at", "claimed_at",
-        "presented_at", "dispatched_at", "signed_at", "first_replied_at", "replied_at", "evaluated_at",
-        "closed_at", "supervisor", "is_key", "rejection_reason", "direct_answer", "submitter_ip",
-    ]
-    exclude = ["routed_deputies", "cosigners", "co_departments", "reception_issue", "station", "created_by", "consent_at"]
-    inlines = [ReplyInline, EventInline]
+    inlines = [ReplyInline, ReplyDeadlineInline, EventInline]
     actions = ["close_and_publish", "close_without_publishing"]
+    fieldsets = [
+        ("群众原文(保持原样)", {"fields": ["original_title", "original_content", "photo_links", "submitter_name",
+                                   "submitter_phone", "is_anonymous", "channel", "kind", "submitted_at"]}),
+        ("当前版本(代表完善或工作人员更正后)", {"fields": ["title", "content", "versions"]}),
+        ("办理", {"fields": ["code", "state", "category", "village", "station", "lead_deputy", "cosigner_names",
+                           "lead_department", "co_department_names", "supervisor", "is_key", "is_complex",
+                           "deadline", "due_date", "rehandle_count", "rejection_reason", "direct_answer"]}),
+        ("答复与评价", {"fields": ["reply_class", "rating", "rating_comment", "citizen_rating", "citizen_comment",
+                              "is_public"]}),
+        ("各环节时间", {"classes": ["collapse"], "fields": ["claimed_at", "presented_at", "dispatched_at", "signed_at",
+                                                        "first_replied_at", "replied_at", "evaluated_at",
+                                                        "closed_at"]}),
+    ]
+
+    # --- list ---------------------------------------------------------------------------------
+
+    def get_ordering(self, request):
+        """Open items first, the nearest deadline on top; then the newest."""
+        open_first = Case(When(state__in=OPEN_STATES, then=Value(0)), default=Value(1))
+        return [open_first.asc(), F("due_date").asc(nulls_last=True), "-submitted_at"]
+
+    def get_list_display(self, request):
+        columns = list(super().get_list_display(request))
+        if request.user.township_id and not request.user.is_superuser:
+            columns.remove("township")
+        return columns
+
+    @admin.display(description="标题", ordering="title")
+    def title_column(self, obj):
+        return obj.title
 
     @admin.display(description="当前期限", ordering="due_date")
     def due_badge(self, obj):
-        if not obj.due_date:
+        if not obj.due_date or not obj.is_open:
             return "—"
-        today = timezone.localdate()
-        if obj.due_date < today:
-            return format_html('<b style="color:#b02a37">{}(逾期)</b>', obj.due_date)
+        if obj.due_date < timezone.localdate():
+            return format_html('<b class="overdue">{}(逾期)</b>', obj.due_date)
         return obj.due_date
 
     def get_actions(self, request):
@@ -104,10 +190,7 @@ class SuggestionAdmin(TownshipScopedAdmin):
     def _bulk_close(self, request, queryset, is_public):
         done, errors = services.run_bulk(services.suggestion_close, actor=request.user, suggestions=queryset,
                                          is_public=is_public)
-        if done:
-            self.message_user(request, f"已销单 {done} 件。", messages.SUCCESS)
-        for error in errors[:20]:
-            self.message_user(request, error, messages.WARNING)
+        _report(self, request, "销单", done, errors)
 
     @admin.action(description="销单并在办理结果页公开")
     def close_and_publish(self, request, queryset):
@@ -129,9 +212,110 @@ class SuggestionAdmin(TownshipScopedAdmin):
             )
         return super().changelist_view(request, extra_context)
 
+    # --- one suggestion: read-only fields, workflow buttons --------------------------------------
+
     def has_add_permission(self, request, *args):
         # New items come in through the portal form, which routes them; staff use 录入建议.
         return False
+
+    def has_change_permission(self, request, obj=None):
+        # No admin save: every change is a workflow action with its own form and service.
+        return False
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if p.is_county_viewer(request.user):
+            return [(name, {**opts, "fields": ["masked_phone" if f == "submitter_phone" else f
+                                               for f in opts["fields"]]}) for name, opts in fieldsets]
+        return fieldsets
+
+    @admin.display(description="联系电话")
+    def masked_phone(self, obj):
+        return mask_phone(obj.submitter_phone) or "—"
+
+    @admin.display(description="照片")
+    def photo_links(self, obj):
+        photos = list(obj.photos.all())
+        if not photos:
+            return "—"
+        return format_html_join(" ", '<a href="{}" target="_blank">照片{}</a>',
+                                ((ph.image.url, n) for n, ph in enumerate(photos, 1)))
+
+    @admin.display(description="修订版本")
+    def versions(self, obj):
+        revisions = list(obj.revisions.all())
+        if not revisions:
+            return "未修订(与原文相同)"
+        return format_html_join(
+            mark_safe("<br>"), "{}:{} · {} · {}",
+            ((n, v.get_kind_display(), v.author_label, f"{timezone.localtime(v.created_at):%Y-%m-%d %H:%M}")
+             for n, v in enumerate(revisions, 1)),
+        )
+
+    @admin.display(description="联名代表")
+    def cosigner_names(self, obj):
+        return "、".join(d.name for d in obj.cosigners.all()) or "—"
+
+    @admin.display(description="协办单位")
+    def co_department_names(self, obj):
+        return "、".join(d.name for d in obj.co_departments.all()) or "—"
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("<path:object_id>/act/<str:action>/", self.admin_site.admin_view(self.act_view),
+                 name="%s_%s_act" % info),
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        extra_context = extra_context or {}
+        if obj is not None and self.has_view_permission(request, obj):
+            extra_context["workflow_buttons"] = [
+                (workflow.ACTIONS[name].title,
+                 reverse("admin:suggestions_suggestion_act", args=[obj.pk, name]))
+                for name in actions.available_actions(request.user, obj)
+            ]
+            extra_context["s"] = obj
+            extra_context["revisions"] = list(obj.revisions.all())
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def act_view(self, request, object_id, action):
+        """One workflow action on one suggestion: its form, then its service."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_permission(request, obj) or not actions.is_door_action(action):
+            raise Http404("建议不存在或您无权查看。")
+        change_url = reverse("admin:suggestions_suggestion_change", args=[obj.pk])
+        title = workflow.ACTIONS[action].title
+        if action not in actions.available_actions(request.user, obj):
+            self.message_user(request, f"该建议当前不能由您{title}。", messages.ERROR)
+            return redirect(change_url)
+        if request.method == "POST":
+            form = actions.form_for(action, request.POST, request.FILES, suggestion=obj, user=request.user)
+            if form.is_valid():
+                try:
+                    actions.perform(action, actor=request.user, suggestion=obj, form=form)
+                except (ApplicationError, PermissionDenied) as exc:
+                    self.message_user(request, user_message(exc), messages.ERROR)
+                    return redirect(change_url)
+                except ValidationError as exc:
+                    add_form_errors(form, exc)
+                else:
+                    self.message_user(request, f"已{title}。", messages.SUCCESS)
+                    return redirect(change_url)
+        else:
+            form = actions.form_for(action, suggestion=obj, user=request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": f"{title}:{obj.title}",
+            "form": form,
+            "change_url": change_url,
+            "submit_label": title,
+        }
+        status = 400 if request.method == "POST" else 200
+        return TemplateResponse(request, "admin/suggestions/suggestion/act.html", context, status=status)
 
 
 @admin.register(ChangeRequest)
@@ -154,8 +338,8 @@ class ChangeRequestAdmin(TownshipScopedAdmin):
             try:
                 services.suggestion_decide_change(actor=request.user, request=req, approve=True)
                 done += 1
-            except Exception as exc:  # domain errors become messages
-                self.message_user(request, f"{req.suggestion.code}:{exc}", messages.WARNING)
+            except USER_ERRORS as exc:
+                self.message_user(request, f"{req.suggestion.code}:{user_message(exc)}", messages.WARNING)
         self.message_user(request, f"已同意 {done} 项延期申请;改办申请请在建议详情页指定新的主办单位。")
 
     @admin.action(description="不同意所选申请")
@@ -165,8 +349,8 @@ class ChangeRequestAdmin(TownshipScopedAdmin):
             try:
                 services.suggestion_decide_change(actor=request.user, request=req, approve=False)
                 done += 1
-            except Exception as exc:
-                self.message_user(request, f"{req.suggestion.code}:{exc}", messages.WARNING)
+            except USER_ERRORS as exc:
+                self.message_user(request, f"{req.suggestion.code}:{user_message(exc)}", messages.WARNING)
         self.message_user(request, f"已处理 {done} 项申请。")
 
 

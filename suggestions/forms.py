@@ -12,7 +12,7 @@ from congress.models import Department, User, Village
 from congress.roles import PRESIDIUM_STAFF
 from congress.validators import mobile_validator, normalize_mobile, photo_validator
 
-from .models import STAFF_ENTRY_CHANNELS, Category, Channel, Kind, Rating, ReplyClass
+from .models import STAFF_ENTRY_CHANNELS, Category, ChangeRequest, Channel, Kind, Rating, ReplyClass
 
 MAX_PHOTOS = 6
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -138,7 +138,7 @@ class TrackForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("查询")
-        self.helper.form_method = "get"
+        self.helper.form_method = "post"  # never put phone digits into an address
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()
@@ -168,6 +168,15 @@ class _ActionForm(forms.Form):
             self.initial.setdefault("seen_state", suggestion.state)
         self.helper = _helper(self.submit_label, form_tag=False)
 
+    # Fixed arguments of the action's service beside the form's fields.
+    service_constants: dict = {}
+
+    def service_kwargs(self) -> dict:
+        """The valid form's data as the keyword arguments of the action's service."""
+        data = {**self.cleaned_data, **self.service_constants}
+        data["seen_state"] = data.get("seen_state") or None
+        return data
+
 
 class EmptyActionForm(_ActionForm):
     pass
@@ -191,6 +200,19 @@ class PresentForm(_ActionForm):
             self.initial.update(title=suggestion.title, content=suggestion.content, category=suggestion.category_id)
 
 
+class ReviseForm(_ActionForm):
+    submit_label = "保存更正"
+    title = forms.CharField(label="标题", max_length=100)
+    content = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text="群众原文保持不变,更正作为新版本与原文并列显示。")
+    note = forms.CharField(label="更正说明", required=False)
+
+    def __init__(self, *args, suggestion=None, **kwargs):
+        super().__init__(*args, suggestion=suggestion, **kwargs)
+        if suggestion is not None and not self.is_bound:
+            self.initial.update(title=suggestion.title, content=suggestion.content)
+
+
 class ReasonForm(_ActionForm):
     submit_label = "确定"
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
@@ -212,7 +234,8 @@ class DispatchForm(_ActionForm):
                                help_text="不填则按规定:交办后三个月,复杂的六个月。")
     is_key = forms.BooleanField(label="重点建议", required=False)
     supervisor = forms.ModelChoiceField(label="督办领导", queryset=User.objects.none(), required=False)
-    note = forms.CharField(label="交办意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label="交办意见(仅内部可见,群众查询页不显示)", required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, suggestion=None, **kwargs):
         super().__init__(*args, suggestion=suggestion, **kwargs)
@@ -232,13 +255,20 @@ class DispatchForm(_ActionForm):
             self.add_error("deadline", "答复期限须晚于今天。")
         return data
 
+    def service_kwargs(self) -> dict:
+        data = super().service_kwargs()
+        data["co_departments"] = list(data.get("co_departments") or [])
+        return data
+
 
 class ChangeRequestForm(_ActionForm):
     submit_label = "提交申请"
+    service_constants = {"kind": ChangeRequest.Kind.REASSIGN}
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ExtensionRequestForm(ChangeRequestForm):
+    service_constants = {"kind": ChangeRequest.Kind.EXTEND}
     months = forms.IntegerField(label="延期月数", min_value=1, max_value=3, initial=1)
 
 
@@ -259,6 +289,9 @@ class DecideRequestForm(forms.Form):
                 self.initial["request_id"] = pending.pk
                 self.fields["approve"].label = f"审批:{pending.get_kind_display()}(#{pending.pk})"
         self.helper = _helper("提交审批", form_tag=False)
+
+    def service_kwargs(self) -> dict:
+        return dict(self.cleaned_data)
 
 
 class ProgressForm(_ActionForm):

@@ -1,7 +1,8 @@
 """Suggestions (群众点单 → 代表接单 → 人大派单 → 政府销单): fields, choices and constraints.
 
-The state field is changed only by :mod:`suggestions.services` following the transition table
-in :mod:`suggestions.workflow`.
+The state field is assigned in one place only, the transition runner in
+:mod:`suggestions.services`, following the action table in :mod:`suggestions.workflow`
+(``tests/architecture`` checks it).
 """
 
 import secrets
@@ -9,6 +10,7 @@ import secrets
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from rules.contrib.models import RulesModel
 
 from congress import permissions as p
@@ -38,6 +40,35 @@ OPEN_STATES = (
 FINAL_STATES = (State.CLOSED, State.WITHDRAWN, State.REJECTED)
 
 
+class EventKind(models.TextChoices):
+    """What a timeline row records: a workflow action (:data:`suggestions.workflow.ACTIONS`) or
+    one of the few writes beside it (the citizen's rating, a revision of the text)."""
+
+    SUBMIT = "submit", "群众点单"
+    PROPOSE = "propose", "代表提出建议"
+    CLAIM = "claim", "代表接单"
+    COSIGN = "cosign", "联名"
+    ANSWER = "answer", "代表直接答复并办结"
+    PRESENT = "present", "提交主席团"
+    WITHDRAW = "withdraw", "撤回"
+    REJECT = "reject", "不予受理"
+    DISPATCH = "dispatch", "人大派单"
+    SIGN = "sign", "承办单位签收"
+    REQUEST_REASSIGN = "request_reassign", "申请改办"
+    APPROVE_REASSIGN = "approve_reassign", "同意改办"
+    REFUSE_REASSIGN = "refuse_reassign", "不同意改办"
+    REQUEST_EXTENSION = "request_extension", "申请延期"
+    APPROVE_EXTENSION = "approve_extension", "同意延期"
+    REFUSE_EXTENSION = "refuse_extension", "不同意延期"
+    NOTE = "note", "办理进展"
+    REPLY = "reply", "正式答复"
+    EVALUATE = "evaluate", "评价"
+    REHANDLE = "rehandle", "不满意,重新办理"
+    CLOSE = "close", "销单"
+    CITIZEN_RATE = "citizen_rate", "群众评价"
+    REVISE = "revise", "修订建议内容"
+
+
 class Channel(models.TextChoices):
     WEB = "web", "网上点单"
     RECEPTION = "reception", "接待日"
@@ -49,6 +80,8 @@ class Channel(models.TextChoices):
     SUPERVISION = "supervision", "视察调研"
 
 
+# Channels where deputies themselves propose the text (no citizen's original).
+DEPUTY_CHANNELS = (Channel.SESSION, Channel.SUPERVISION)
 STAFF_ENTRY_CHANNELS = (Channel.WECHAT, Channel.PHONE, Channel.LETTER, Channel.VISIT)
 
 
@@ -163,8 +196,12 @@ class Suggestion(TownshipScopedModel):
         "liaison_stations.ReceptionIssue", verbose_name="来访反映事项", null=True, blank=True,
         related_name="suggestion", on_delete=models.SET_NULL,
     )
+    # The working text (a deputy's refinement or a staff correction replaces it; each such
+    # version is a SuggestionRevision) and the submitter's own words, kept as submitted.
     title = models.CharField("标题", max_length=100)
     content = models.TextField("内容")
+    original_title = models.CharField("原文标题", max_length=100, blank=True, editable=False)
+    original_content = models.TextField("原文内容", blank=True, editable=False)
     submitter_name = models.CharField("反映人", max_length=30, blank=True)
     submitter_phone = models.CharField(
         "联系电话", max_length=11, blank=True, validators=[mobile_validator]
@@ -303,6 +340,19 @@ class Suggestion(TownshipScopedModel):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    @property
+    def from_citizen(self) -> bool:
+        """Submitted by (or on behalf of) a citizen, not proposed by deputies themselves."""
+        return self.channel not in DEPUTY_CHANNELS
+
+    @property
+    def original_label(self) -> str:
+        return "群众原文" if self.from_citizen else "原文"
+
+    @property
+    def is_revised(self) -> bool:
+        return (self.title, self.content) != (self.original_title, self.original_content)
+
 
 class SuggestionPhoto(models.Model):
     suggestion = models.ForeignKey(
@@ -324,7 +374,7 @@ class SuggestionEvent(models.Model):
     suggestion = models.ForeignKey(
         Suggestion, verbose_name="建议", on_delete=models.CASCADE, related_name="events"
     )
-    action = models.CharField("操作", max_length=30)
+    action = models.CharField("操作", max_length=30, choices=EventKind.choices)
     actor = models.ForeignKey(
         User, verbose_name="操作人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -332,6 +382,7 @@ class SuggestionEvent(models.Model):
     from_state = models.CharField("原状态", max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField("新状态", max_length=20, choices=State.choices, blank=True)
     note = models.TextField("说明", blank=True)
+    internal_note = models.TextField("内部意见(群众不可见)", blank=True)
     is_public = models.BooleanField("群众可见", default=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
@@ -343,7 +394,36 @@ class SuggestionEvent(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d} {self.action}"
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d} {self.get_action_display()}"
+
+
+class SuggestionRevision(models.Model):
+    """A version of the title and text beside the original: the lead deputy's refinement when
+    presenting it, or a staff correction. The original (``Suggestion.original_*``) never changes."""
+
+    class Kind(models.TextChoices):
+        REFINE = "refine", "代表完善"
+        CORRECT = "correct", "工作人员更正"
+
+    suggestion = models.ForeignKey(
+        Suggestion, verbose_name="建议", on_delete=models.CASCADE, related_name="revisions"
+    )
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    title = models.CharField("标题", max_length=100)
+    content = models.TextField("内容")
+    author = models.ForeignKey(User, verbose_name="修订人", on_delete=models.SET_NULL, null=True, related_name="+")
+    author_label = models.CharField("修订人说明", max_length=60, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    TOWNSHIP_FIELD = "suggestion__township"
+
+    class Meta:
+        verbose_name = "建议修订版本"
+        verbose_name_plural = "建议修订版本"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.title}"
 
 
 class SuggestionReply(models.Model):

@@ -1,7 +1,8 @@
 """The reminder sweep (Celery beat runs :func:`suggestions.tasks.reminder_sweep` every hour).
 
 For every open suggestion whose current stage deadline (``due_date``) is near, today, or past,
-the party who must act is told: before the deadline (``due_soon``, within the township's
+the party who must act (``suggestions.workflow.STAGES``: who acts in each stage and what they
+must do) is told: before the deadline (``due_soon``, within the township's
 ``remind_before_workdays``), on the day (``due_today``), and when overdue (``overdue``) — and an
 overdue item is escalated (``escalated``) to the supervising leader and the presidium chair.
 
@@ -10,7 +11,7 @@ Exactly once: each (suggestion, stage, cycle, kind) is claimed by inserting a
 NOTHING``) tagged with this sweep's token; only the reminders this sweep inserted are sent. The
 claim and the inbox rows commit together, so a sweep that dies mid-way leaves nothing claimed, and
 a second sweep (beat firing twice, a retried task) finds every row already claimed. E-mail/SMS
-copies go out after commit, each claimed again by :func:`congress.notifications.notification_deliver`.
+copies are outbox rows written in the same transaction and sent by the worker (congress.outbox).
 
 The number of queries does not depend on how many suggestions are open or due.
 """
@@ -29,22 +30,8 @@ from congress.roles import PRESIDIUM_STAFF, Role
 from congress.workdays import WorkCalendar
 
 from .models import OPEN_STATES, DeadlineSettings, Reminder, State, Suggestion
+from .workflow import STAGES, NextActor
 
-KIND_TITLES = {
-    Reminder.Kind.DUE_SOON: "即将到期",
-    Reminder.Kind.DUE_TODAY: "今日到期",
-    Reminder.Kind.OVERDUE: "已逾期",
-    Reminder.Kind.ESCALATED: "逾期督办",
-}
-STAGE_TODO = {
-    State.SUBMITTED: "请接单",
-    State.CLAIMED: "请完善后提交主席团",
-    State.PRESENTED: "请审核派单",
-    State.DISPATCHED: "请签收",
-    State.IN_PROGRESS: "请按期答复",
-    State.REPLIED: "请评价答复",
-    State.EVALUATED: "请销单",
-}
 BATCH = 2000
 
 
@@ -103,16 +90,20 @@ def reminder_sweep(*, today: datetime.date | None = None) -> dict:
     ).values_list("pk", "department_id"):
         handlers[did].add(uid)
 
+    who = NextActor
+
     def actors(row) -> set:
-        state = row["state"]
-        if state == State.SUBMITTED:
-            return routed[row["id"]] or staff[row["township_id"]]
-        if state in (State.CLAIMED, State.REPLIED):
-            lead = row["lead_deputy__user_id"]
-            return {lead} if lead else staff[row["township_id"]]
-        if state in (State.DISPATCHED, State.IN_PROGRESS):
-            return handlers[row["lead_department_id"]] or staff[row["township_id"]]
-        return staff[row["township_id"]]
+        """Who acts in the row's stage (``workflow.STAGES``), else the township's staff."""
+        kind = STAGES[row["state"]].actor
+        if kind == who.ROUTED_DEPUTIES:
+            found = routed[row["id"]]
+        elif kind == who.LEAD_DEPUTY:
+            found = {row["lead_deputy__user_id"]} - {None}
+        elif kind == who.LEAD_DEPARTMENT:
+            found = handlers[row["lead_department_id"]]
+        else:
+            found = set()
+        return found or staff[row["township_id"]]
 
     planned = []  # (row, kind, recipients)
     for row in rows:
@@ -145,10 +136,10 @@ def reminder_sweep(*, today: datetime.date | None = None) -> dict:
         if (row["id"], kind) not in claimed:
             continue
         urgent = kind in (Reminder.Kind.OVERDUE, Reminder.Kind.ESCALATED)
-        title = f"【{KIND_TITLES[kind]}】{row['title']}"
+        title = f"【{Reminder.Kind(kind).label}】{row['title']}"
         body = (
             f"{State(row['state']).label}环节期限:{row['due_date']:%Y年%m月%d日}。"
-            + ("该建议已逾期,请督促办理。" if kind == Reminder.Kind.ESCALATED else STAGE_TODO.get(row["state"], ""))
+            + ("该建议已逾期,请督促办理。" if kind == Reminder.Kind.ESCALATED else STAGES[row["state"]].todo)
         )
         url = f"/portal/suggestions/{row['id']}/"
         for uid in recipients:

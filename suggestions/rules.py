@@ -88,6 +88,18 @@ def is_supervisor(user, suggestion) -> bool:
     return bool(suggestion is not None and user.is_authenticated and suggestion.supervisor_id == user.pk)
 
 
+@rules.predicate
+def is_entered_here(user, suggestion) -> bool:
+    """The person who entered the item (a station administrator converting a reception issue, a
+    deputy entering a phone call) or the administrator of the station it came from: they follow
+    what became of it (read only)."""
+    if suggestion is None or not user.is_authenticated:
+        return False
+    if suggestion.created_by_id == user.pk:
+        return True
+    return bool(suggestion.station_id and suggestion.station.administrator_id == user.pk)
+
+
 can_view_suggestion = (
     p.is_superuser
     | (p.is_county_viewer & p.in_user_county)
@@ -99,6 +111,7 @@ can_view_suggestion = (
     | is_township_deputy
     | is_lead_handler
     | is_co_handler
+    | is_entered_here
 )
 
 # Who may take each workflow action (the table in workflow.py names these).
@@ -118,6 +131,7 @@ ACTION_RULES = {
     "reply": is_lead_handler,
     "evaluate": is_lead_deputy | is_staff_here,
     "close": is_staff_here,
+    "revise": is_staff_here,
 }
 
 rules.add_perm("suggestions.work_queue", p.is_superuser | p.is_presidium_staff | p.is_county_viewer)

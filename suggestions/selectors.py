@@ -112,6 +112,11 @@ def find_for_tracking(code: str, phone_last4: str) -> Suggestion | None:
     return suggestion
 
 
+def suggestion_for_tracking_session(pk: int) -> Suggestion | None:
+    """The item this browser already looked up with its code (kept in the session)."""
+    return Suggestion.objects.select_related("township", "lead_department", "category").filter(pk=pk).first()
+
+
 # --- rate limiting -------------------------------------------------------------------------------
 
 RATE_LIMIT_MESSAGE = "提交过于频繁,请稍后再试。如有紧急情况请直接拨打人大办电话。"

@@ -1,32 +1,37 @@
 """Every write to a suggestion goes through one function here.
 
-Each service takes keyword-only arguments with the ``actor`` named, runs in
-``transaction.atomic()``, locks the row with ``select_for_update()``, re-checks the state
-(:func:`suggestions.workflow.can_transition`) and the actor's permission
-(:data:`suggestions.rules.ACTION_RULES`), saves with ``update_fields``, writes the timeline row
-(:class:`SuggestionEvent`: who, when, from, to, note) and schedules notifications with
-``transaction.on_commit``. Views, admin actions, Celery tasks and other apps call these.
+Each service takes keyword-only arguments with the ``actor`` named and runs in
+``transaction.atomic()``. Workflow actions go through one runner, :func:`_transition`: it locks
+the row with ``select_for_update()``, re-checks the state and the actor's permission as the
+action's declaration in :data:`suggestions.workflow.ACTIONS` says, lets the service add what is
+special to it (``change``), assigns the target state, timestamp and stage deadline
+(:func:`_apply`, the only code that assigns ``Suggestion.state``), saves with ``update_fields``,
+writes the typed timeline row (:class:`~suggestions.models.EventKind`) and schedules the notices
+with ``transaction.on_commit``. Views, admin actions, Celery tasks and other apps call these.
 """
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from congress.exceptions import USER_ERRORS, user_message
 from congress.models import Department, User
-from congress.notifications import notification_send
-from congress.roles import PRESIDIUM_LEADERS, PRESIDIUM_STAFF, Role
-from congress.workdays import WorkCalendar, add_months
+from congress.notifications import notification_mark_read, notification_send
+from congress.roles import PRESIDIUM_STAFF, Role
+from congress.workdays import WorkCalendar, months_deadline
 
 from . import deadlines, workflow
 from .models import (
-    Category,
     Channel,
     ChangeRequest,
     DeadlineSettings,
+    EventKind,
     ProgressNote,
     Rating,
     ReplyAttachment,
@@ -35,11 +40,10 @@ from .models import (
     SuggestionEvent,
     SuggestionPhoto,
     SuggestionReply,
+    SuggestionRevision,
 )
 from .rules import ACTION_RULES, deputy_of
 from .workflow import STALE_MESSAGE, TransitionNotAllowed
-
-__all__ = ["TransitionNotAllowed", "STALE_MESSAGE"]
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -53,26 +57,33 @@ def _calendar(start: datetime.date) -> WorkCalendar:
     return WorkCalendar([start.year, start.year + 1])
 
 
+def _settings(suggestion: Suggestion) -> DeadlineSettings:
+    """The township's deadline settings, read once per suggestion object."""
+    cached = getattr(suggestion, "_deadline_settings", None)
+    if cached is None:
+        cached = suggestion._deadline_settings = DeadlineSettings.for_township(suggestion.township_id)
+    return cached
+
+
 def stage_due_date(settings: DeadlineSettings, state: str, start: datetime.date) -> datetime.date | None:
-    """The deadline of the stage a suggestion has just entered (working days unless months)."""
-    cal = _calendar(start)
-    if state == State.SUBMITTED:
-        return cal.add_workdays(start, settings.claim_workdays)
-    if state == State.CLAIMED:
-        return cal.add_workdays(start, settings.present_workdays)
-    if state == State.PRESENTED:
-        return cal.add_workdays(start, settings.dispatch_workdays)
-    if state == State.DISPATCHED:
-        return cal.add_workdays(start, settings.sign_workdays)
-    if state == State.REPLIED:
-        return cal.add_workdays(start, settings.evaluation_workdays)
-    return None
+    """The deadline of a stage counted in working days from ``start`` (the stage's rule in
+    :data:`suggestions.workflow.STAGES`); ``None`` for stages without such a count."""
+    stage = workflow.STAGES.get(state)
+    if stage is None or stage.due in (None, workflow.REPLY_DEADLINE):
+        return None
+    return _calendar(start).add_workdays(start, getattr(settings, stage.due))
 
 
-def reply_deadline(settings: DeadlineSettings, start: datetime.date, *, months: int) -> datetime.date:
+def _current_stage_due(suggestion: Suggestion) -> datetime.date | None:
+    stage = workflow.STAGES.get(suggestion.state)
+    if stage is not None and stage.due == workflow.REPLY_DEADLINE:
+        return deadlines.current_reply_deadline(suggestion)
+    return stage_due_date(_settings(suggestion), suggestion.state, _today())
+
+
+def reply_deadline(settings: DeadlineSettings | None, start: datetime.date, *, months: int) -> datetime.date:
     """``months`` calendar months after ``start``, moved to the next working day if needed."""
-    target = add_months(start, months)
-    return WorkCalendar([target.year]).next_workday_on_or_after(target)
+    return months_deadline(start, months)
 
 
 def _set_due(suggestion: Suggestion, due: datetime.date | None, fields: set) -> None:
@@ -87,7 +98,7 @@ def _actor_label(actor) -> str:
     return f"{actor.display_name}({actor.get_role_display() or '管理员'})"
 
 
-def _event(suggestion, *, actor, action, from_state, to_state, note="", is_public=True):
+def _event(suggestion, *, actor, action, from_state, to_state, note="", internal_note="", is_public=True):
     return SuggestionEvent.objects.create(
         suggestion=suggestion,
         action=action,
@@ -96,30 +107,22 @@ def _event(suggestion, *, actor, action, from_state, to_state, note="", is_publi
         from_state=from_state,
         to_state=to_state,
         note=note,
+        internal_note=internal_note,
         is_public=is_public,
     )
 
 
 def _notify_later(users: Iterable[User], title: str, suggestion: Suggestion, body: str = "") -> None:
-    """Tell each user (once) after the transaction commits."""
+    """Tell each user (once): the inbox and outbox rows are written in the caller's transaction
+    (congress.outbox), so they exist exactly when the change does; sending waits for commit."""
     recipients = {u.pk: u for u in users if u is not None and u.is_active}
-    if not recipients:
-        return
     url = suggestion.get_absolute_url()
-
-    def send():
-        for user in recipients.values():
-            notification_send(recipient=user, title=title, body=body, url=url)
-
-    transaction.on_commit(send)
+    for user in recipients.values():
+        notification_send(recipient=user, title=title, body=body, url=url)
 
 
 def staff_users(township_id) -> list[User]:
     return list(User.objects.filter(township_id=township_id, role__in=PRESIDIUM_STAFF, is_active=True))
-
-
-def leader_users(township_id) -> list[User]:
-    return list(User.objects.filter(township_id=township_id, role__in=PRESIDIUM_LEADERS, is_active=True))
 
 
 def handler_users(department_ids) -> list[User]:
@@ -130,24 +133,127 @@ def _deputy_users(deputies) -> list[User]:
     return [d.user for d in deputies if d.user_id]
 
 
+def _lead_deputy_users(suggestion: Suggestion) -> list[User]:
+    return [suggestion.lead_deputy.user] if suggestion.lead_deputy and suggestion.lead_deputy.user_id else []
+
+
+def next_actor_users(suggestion: Suggestion) -> list[User]:
+    """Who must act in the suggestion's current stage (:data:`workflow.STAGES`), falling back to
+    the township's presidium staff; :mod:`suggestions.reminders` resolves the same in bulk."""
+    stage = workflow.STAGES.get(suggestion.state)
+    if stage is None:
+        return []
+    who = workflow.NextActor
+    if stage.actor == who.ROUTED_DEPUTIES:
+        users = _deputy_users(suggestion.routed_deputies.select_related("user"))
+    elif stage.actor == who.LEAD_DEPUTY:
+        users = _lead_deputy_users(suggestion)
+    elif stage.actor == who.LEAD_DEPARTMENT:
+        users = handler_users([suggestion.lead_department_id]) if suggestion.lead_department_id else []
+    else:
+        users = []
+    return users or staff_users(suggestion.township_id)
+
+
+# --- the transition runner -----------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    """What an action's own service adds to the generic transition: the fields it changed, the
+    timeline note (and an internal note the citizen never sees), optionally a follow-on action
+    with the same sources and permission (``evaluate`` → ``rehandle``), and the body of the
+    notice to the next actor."""
+
+    note: str = ""
+    internal_note: str = ""
+    fields: set = dataclass_field(default_factory=set)
+    action: str | None = None
+    notice_body: str = ""
+
+
 def _lock(suggestion_id: int) -> Suggestion:
     return Suggestion.objects.select_for_update().get(pk=suggestion_id)
 
 
-def _check(suggestion: Suggestion, actor, action: str, seen_state: str | None = None) -> None:
+def _check(suggestion: Suggestion, actor, spec: workflow.Action, seen_state: str | None = None,
+           stale_if_refused: bool = False) -> None:
     """State first (a stale page gets the refresh message), then the actor's permission."""
     if seen_state is not None and seen_state != suggestion.state:
         raise TransitionNotAllowed(STALE_MESSAGE)
-    if not workflow.can_transition(suggestion.state, action):
-        label = workflow.TRANSITIONS[action].label
-        if seen_state is None:
-            raise TransitionNotAllowed(
-                f"该建议当前状态为「{suggestion.get_state_display()}」,不能{label}。"
-            )
-        raise TransitionNotAllowed(STALE_MESSAGE)
-    rule = ACTION_RULES[workflow.ACTION_PERMISSION.get(action, action)]
+    if suggestion.state not in spec.sources:
+        if seen_state is not None or stale_if_refused:
+            raise TransitionNotAllowed(STALE_MESSAGE)
+        raise TransitionNotAllowed(f"该建议当前状态为「{suggestion.get_state_display()}」,不能{spec.label}。")
+    rule = ACTION_RULES[spec.rule]
     if actor is None or not (actor.is_superuser or rule.test(actor, suggestion)):
-        raise PermissionDenied(f"您无权对该建议执行「{workflow.TRANSITIONS[action].label}」。")
+        raise PermissionDenied(f"您无权对该建议执行「{spec.label}」。")
+
+
+def _apply(suggestion: Suggestion, spec: workflow.Action, fields: set) -> None:
+    """Move the suggestion as ``spec`` declares: the target state, the action's timestamp and
+    the current stage's deadline. The only code that assigns ``Suggestion.state``."""
+    if spec.target is not None:
+        suggestion.state = spec.target
+        fields.add("state")
+    if spec.stamp and spec.stamp not in fields:
+        setattr(suggestion, spec.stamp, timezone.now())
+        fields.add(spec.stamp)
+    if spec.restarts_due:
+        _set_due(suggestion, _current_stage_due(suggestion), fields)
+
+
+def _record(suggestion: Suggestion, spec: workflow.Action, *, actor, from_state: str, note: str,
+            internal_note: str = "", notice_body: str = "") -> None:
+    """The typed timeline row; the actor's notices about this suggestion become read (they
+    have acted on it); the notice to whoever acts next goes out after commit."""
+    _event(suggestion, actor=actor, action=spec.name, from_state=from_state, to_state=suggestion.state,
+           note=note or spec.label, internal_note=internal_note, is_public=spec.public)
+    if actor is not None:
+        notification_mark_read(actor=actor, url=suggestion.get_absolute_url())
+    if spec.notice:
+        _notify_later(next_actor_users(suggestion), spec.notice.format(title=suggestion.title), suggestion,
+                      body=notice_body)
+
+
+def _transition(action: str, *, actor, suggestion, seen_state=None, change=None, stale_if_refused=False,
+                by_citizen_refusal: str = "") -> Suggestion:
+    """Run one workflow action: lock the row, check the state and the actor's permission (a
+    citizen acting on the tracking page — ``actor`` None — is checked by the view and given
+    ``by_citizen_refusal`` when the state does not allow it), let the action's service add what
+    is special (``change(s) -> Step``, still under the lock), apply the declared move, save,
+    write the timeline row and schedule the notices."""
+    spec = workflow.ACTIONS[action]
+    s = _lock(suggestion.pk)
+    if by_citizen_refusal:
+        if s.state not in spec.sources:
+            raise TransitionNotAllowed(by_citizen_refusal)
+    else:
+        _check(s, actor, spec, seen_state, stale_if_refused)
+    step = change(s) if change else Step()
+    if step.action and step.action != action:
+        spec = workflow.ACTIONS[step.action]
+        if s.state not in spec.sources:  # a declaration error, not a user's
+            raise RuntimeError(f"{step.action} cannot follow {action} from {s.state}")
+    old = s.state
+    fields = set(step.fields)
+    _apply(s, spec, fields)
+    if fields:
+        s.save(update_fields=fields)
+    _record(s, spec, actor=actor, from_state=old, note=step.note, internal_note=step.internal_note,
+            notice_body=step.notice_body)
+    return s
+
+
+def _start(suggestion: Suggestion, action: str, *, actor, note: str) -> Suggestion:
+    """Create a suggestion through a creation action (no source state): same move, timeline
+    row and notice as :func:`_transition`."""
+    spec = workflow.ACTIONS[action]
+    suggestion.original_title, suggestion.original_content = suggestion.title, suggestion.content
+    _apply(suggestion, spec, set())
+    suggestion.save()
+    _record(suggestion, spec, actor=actor, from_state="", note=note)
+    return suggestion
 
 
 def _route(suggestion: Suggestion) -> list:
@@ -188,22 +294,17 @@ def _create(*, actor, township, channel, kind, title, content, category=None, vi
         submitter_name="" if is_anonymous else submitter_name.strip(),
         submitter_phone="" if is_anonymous else submitter_phone,
         is_anonymous=is_anonymous, consent_at=timezone.now() if consent else None,
-        submitter_ip=ip, created_by=actor, reception_issue=reception_issue, state=State.SUBMITTED,
+        submitter_ip=ip, created_by=actor, reception_issue=reception_issue,
     )
     _validate_township_rows(suggestion, village=village, station=station)
     suggestion.full_clean(exclude=["code", "routed_deputies", "cosigners", "co_departments"])
-    settings = DeadlineSettings.for_township(township.pk)
-    suggestion.due_date = stage_due_date(settings, State.SUBMITTED, _today())
-    suggestion.due_version = 1
-    suggestion.save()
+    _start(suggestion, "submit", actor=actor, note=note or f"通过「{suggestion.get_channel_display()}」提交")
     for photo in photos:
         SuggestionPhoto.objects.create(suggestion=suggestion, image=photo)
-    _event(suggestion, actor=actor, action="submit", from_state="", to_state=State.SUBMITTED,
-           note=note or f"通过「{suggestion.get_channel_display()}」提交")
     deputies = _route(suggestion)
-    _notify_later(_deputy_users(deputies), f"新的群众点单待接单:{suggestion.title}", suggestion)
+    _notify_later(_deputy_users(deputies), f"群众点单待接单:{suggestion.title}", suggestion)
     if not deputies:
-        _notify_later(staff_users(township.pk), f"新的群众点单(未匹配到代表):{suggestion.title}", suggestion)
+        _notify_later(staff_users(township.pk), f"群众点单待接单(未匹配到代表,请人大办处理):{suggestion.title}", suggestion)
     return suggestion
 
 
@@ -281,20 +382,14 @@ def suggestion_create_for_deputies(*, actor, deputies, channel, kind, category, 
     suggestion = Suggestion(
         township_id=township_id, channel=channel, kind=kind, category=category, title=title,
         content=content, village=village, created_by=actor, lead_deputy=deputies[0],
-        proposed_department=department, state=State.PRESENTED, claimed_at=now, presented_at=now,
-        consent_at=now,
+        proposed_department=department, claimed_at=now, presented_at=now, consent_at=now,
     )
     _validate_township_rows(suggestion, village=village)
-    settings = DeadlineSettings.for_township(township_id)
-    suggestion.due_date = stage_due_date(settings, State.PRESENTED, _today())
-    suggestion.due_version = 1
-    suggestion.save()
+    names = "、".join(d.name for d in deputies)
+    _start(suggestion, "propose", actor=actor,
+           note=f"{suggestion.get_channel_display()}代表建议,领衔及联名代表:{names}")
     if len(deputies) > 1:
         suggestion.cosigners.add(*deputies[1:])
-    names = "、".join(d.name for d in deputies)
-    _event(suggestion, actor=actor, action="present", from_state="", to_state=State.PRESENTED,
-           note=f"{suggestion.get_channel_display()}代表建议,领衔及联名代表:{names}")
-    _notify_later(staff_users(township_id), f"代表建议待派单:{title}", suggestion)
     return suggestion
 
 
@@ -303,32 +398,28 @@ def suggestion_create_for_deputies(*, actor, deputies, channel, kind, category, 
 
 @transaction.atomic
 def suggestion_claim(*, actor, suggestion, seen_state=None) -> Suggestion:
-    s = _lock(suggestion.pk)
-    _check(s, actor, "claim", seen_state)
-    s.lead_deputy = deputy_of(actor)
-    s.state = State.CLAIMED
-    s.claimed_at = timezone.now()
-    fields = {"lead_deputy", "state", "claimed_at"}
-    _set_due(s, stage_due_date(DeadlineSettings.for_township(s.township_id), State.CLAIMED, _today()), fields)
-    s.save(update_fields=fields)
-    _event(s, actor=actor, action="claim", from_state=State.SUBMITTED, to_state=State.CLAIMED,
-           note=f"{s.lead_deputy.name}代表已接单")
+    def change(s):
+        s.lead_deputy = deputy_of(actor)
+        return Step(note=f"{s.lead_deputy.name}代表已接单", fields={"lead_deputy"})
+
+    s = _transition("claim", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
     others = [u for u in _deputy_users(s.routed_deputies.select_related("user")) if u.pk != actor.pk]
     _notify_later(others, f"建议已由{s.lead_deputy.name}代表接单,可联名:{s.title}", s)
     return s
 
 
 @transaction.atomic
-def suggestion_cosign(*, actor, suggestion) -> Suggestion:
-    s = _lock(suggestion.pk)
-    _check(s, actor, "cosign")
+def suggestion_cosign(*, actor, suggestion, seen_state=None) -> Suggestion:
     deputy = deputy_of(actor)
-    if s.cosigners.filter(pk=deputy.pk).exists():
-        raise TransitionNotAllowed("您已联名该建议。")
-    s.cosigners.add(deputy)
-    _event(s, actor=actor, action="cosign", from_state=s.state, to_state=s.state, note=f"{deputy.name}代表联名")
-    if s.lead_deputy and s.lead_deputy.user_id:
-        _notify_later([s.lead_deputy.user], f"{deputy.name}代表联名了您领衔的建议", s)
+
+    def change(s):
+        if s.cosigners.filter(pk=deputy.pk).exists():
+            raise TransitionNotAllowed("您已联名该建议。")
+        s.cosigners.add(deputy)
+        return Step(note=f"{deputy.name}代表联名")
+
+    s = _transition("cosign", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
+    _notify_later(_lead_deputy_users(s), f"{deputy.name}代表联名了您领衔的建议", s)
     return s
 
 
@@ -338,21 +429,18 @@ def suggestion_answer_directly(*, actor, suggestion, answer: str, seen_state=Non
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError({"answer": "请填写答复或解释内容。"})
-    s = _lock(suggestion.pk)
-    _check(s, actor, "answer", seen_state)
-    old = s.state
-    deputy = deputy_of(actor)
-    fields = {"state", "direct_answer", "closed_at"}
-    if s.lead_deputy_id is None and deputy is not None:
-        s.lead_deputy = deputy
-        s.claimed_at = timezone.now()
-        fields |= {"lead_deputy", "claimed_at"}
-    s.direct_answer = answer
-    s.state = State.CLOSED
-    s.closed_at = timezone.now()
-    _set_due(s, None, fields)
-    s.save(update_fields=fields)
-    _event(s, actor=actor, action="answer", from_state=old, to_state=State.CLOSED, note=answer)
+
+    def change(s):
+        fields = {"direct_answer"}
+        deputy = deputy_of(actor)
+        if s.lead_deputy_id is None and deputy is not None:
+            s.lead_deputy = deputy
+            s.claimed_at = timezone.now()
+            fields |= {"lead_deputy", "claimed_at"}
+        s.direct_answer = answer
+        return Step(note=answer, fields=fields)
+
+    s = _transition("answer", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
     _notify_later(staff_users(s.township_id), f"代表已直接答复办结:{s.title}", s)
     return s
 
@@ -360,30 +448,50 @@ def suggestion_answer_directly(*, actor, suggestion, answer: str, seen_state=Non
 @transaction.atomic
 def suggestion_present(*, actor, suggestion, title=None, content=None, category=None,
                        proposed_department=None, seen_state=None) -> Suggestion:
-    """The lead deputy refines the text and submits it to the presidium."""
-    s = _lock(suggestion.pk)
-    _check(s, actor, "present", seen_state)
-    fields = {"state", "presented_at"}
-    if title:
-        s.title = title.strip()
-        fields.add("title")
-    if content:
-        s.content = content.strip()
-        fields.add("content")
-    if category is not None:
-        s.category = category
-        fields.add("category")
-    if proposed_department is not None:
-        s.proposed_department = proposed_department
-        fields.add("proposed_department")
-    s.state = State.PRESENTED
-    s.presented_at = timezone.now()
-    _set_due(s, stage_due_date(DeadlineSettings.for_township(s.township_id), State.PRESENTED, _today()), fields)
-    s.save(update_fields=fields)
-    _event(s, actor=actor, action="present", from_state=State.CLAIMED, to_state=State.PRESENTED,
-           note="代表完善后提交主席团")
-    _notify_later(staff_users(s.township_id), f"代表建议待派单:{s.title}", s)
-    return s
+    """The lead deputy refines the text (a new version beside the citizen's original) and
+    submits it to the presidium."""
+
+    def change(s):
+        fields = _revise(s, actor=actor, kind=SuggestionRevision.Kind.REFINE, title=title, content=content)
+        if category is not None:
+            s.category = category
+            fields.add("category")
+        if proposed_department is not None:
+            s.proposed_department = proposed_department
+            fields.add("proposed_department")
+        return Step(note="代表完善后提交主席团", fields=fields)
+
+    return _transition("present", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
+
+
+def _revise(s: Suggestion, *, actor, kind: str, title: str | None, content: str | None) -> set:
+    """Make ``title``/``content`` (blank: unchanged) the working text, kept as a new
+    :class:`SuggestionRevision`; the original stays as submitted. Returns the changed fields."""
+    new_title = (title or "").strip() or s.title
+    new_content = (content or "").strip() or s.content
+    if (new_title, new_content) == (s.title, s.content):
+        return set()
+    SuggestionRevision.objects.create(suggestion=s, kind=kind, title=new_title, content=new_content,
+                                      author=actor, author_label=_actor_label(actor))
+    s.title, s.content = new_title, new_content
+    return {"title", "content"}
+
+
+@transaction.atomic
+def suggestion_revise(*, actor, suggestion, title: str = "", content: str = "", note: str = "",
+                      seen_state=None) -> Suggestion:
+    """Staff correct the working title or text (a typo, a clearer title); the submitter's
+    original and every earlier version stay as they were."""
+    if not (title or "").strip() and not (content or "").strip():
+        raise ValidationError({"content": "请填写更正后的标题或内容。"})
+
+    def change(s):
+        fields = _revise(s, actor=actor, kind=SuggestionRevision.Kind.CORRECT, title=title, content=content)
+        if not fields:
+            raise ValidationError({"content": "更正后的标题和内容与当前一致,无需更正。"})
+        return Step(note=(note or "").strip() or "工作人员更正了标题或内容", fields=fields)
+
+    return _transition("revise", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
 
 
 # --- staff steps -------------------------------------------------------------------------------
@@ -394,20 +502,11 @@ def suggestion_withdraw(*, actor, suggestion, reason: str = "", by_citizen: bool
                         seen_state=None) -> Suggestion:
     """Withdrawn before dispatch: by staff, or by the citizen on the tracking page (actor None,
     ``by_citizen=True``, after the view has checked code + phone digits)."""
-    s = _lock(suggestion.pk)
-    if by_citizen:
-        if not workflow.can_transition(s.state, "withdraw"):
-            raise TransitionNotAllowed("该事项已派单办理,不能撤回。")
-    else:
-        _check(s, actor, "withdraw", seen_state)
-    old = s.state
-    s.state = State.WITHDRAWN
-    fields = {"state"}
-    _set_due(s, None, fields)
-    s.save(update_fields=fields)
-    _event(s, actor=actor, action="withdraw", from_state=old, to_state=State.WITHDRAWN,
-           note=reason or ("反映人撤回" if by_citizen else "撤回"))
-    return s
+    return _transition(
+        "withdraw", actor=actor, suggestion=suggestion, seen_state=seen_state,
+        change=lambda s: Step(note=reason or ("反映人撤回" if by_citizen else "撤回")),
+        by_citizen_refusal="该事项已派单办理,不能撤回。" if by_citizen else "",
+    )
 
 
 @transaction.atomic
@@ -415,18 +514,21 @@ def suggestion_reject(*, actor, suggestion, reason: str, seen_state=None) -> Sug
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写不予受理的理由(例如:属于诉讼或信访渠道)。"})
-    s = _lock(suggestion.pk)
-    _check(s, actor, "reject", seen_state)
-    old = s.state
-    s.state = State.REJECTED
-    s.rejection_reason = reason
-    fields = {"state", "rejection_reason"}
-    _set_due(s, None, fields)
-    s.save(update_fields=fields)
-    _event(s, actor=actor, action="reject", from_state=old, to_state=State.REJECTED, note=reason)
-    if s.lead_deputy and s.lead_deputy.user_id:
-        _notify_later([s.lead_deputy.user], f"建议不予受理:{s.title}", s, body=reason)
+
+    def change(s):
+        s.rejection_reason = reason
+        return Step(note=reason, fields={"rejection_reason"})
+
+    s = _transition("reject", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
+    _notify_later(_lead_deputy_users(s), f"建议不予受理:{s.title}", s, body=reason)
     return s
+
+
+def _check_departments(suggestion: Suggestion, departments, field: str) -> None:
+    """Only this township's (or the county's) active departments may be given a suggestion."""
+    for dept in departments:
+        if dept.township_id not in (None, suggestion.township_id) or not dept.is_active:
+            raise ValidationError({field: f"「{dept}」不是本乡镇可交办的承办单位。"})
 
 
 @transaction.atomic
@@ -435,50 +537,45 @@ def suggestion_dispatch(*, actor, suggestion, lead_department: Department, co_de
                         supervisor: User | None = None, note: str = "", seen_state=None) -> Suggestion:
     """Staff dispatch (交办): lead and co-departments, deadline (default three months, six for
     complex ones), optional key flag with a supervising leader."""
-    s = _lock(suggestion.pk)
-    _check(s, actor, "dispatch", seen_state)
     co_departments = [d for d in co_departments if d.pk != lead_department.pk]
-    for dept in [lead_department, *co_departments]:
-        if dept.township_id not in (None, s.township_id) or not dept.is_active:
-            raise ValidationError({"lead_department": f"「{dept}」不是本乡镇可交办的承办单位。"})
-    if is_key and supervisor is None:
-        raise ValidationError({"supervisor": "重点建议须指定督办领导。"})
-    if supervisor is not None and (supervisor.township_id != s.township_id or supervisor.role not in PRESIDIUM_STAFF):
-        raise ValidationError({"supervisor": "督办领导须为本乡镇人大主席团成员。"})
-    settings = DeadlineSettings.for_township(s.township_id)
-    today = _today()
-    months = settings.complex_reply_months if is_complex else settings.reply_months
-    latest = reply_deadline(settings, today, months=months)
-    if deadline is None:
-        deadline = latest
-    elif deadline <= today:
-        raise ValidationError({"deadline": "答复期限须晚于今天。"})
-    elif deadline > latest:
-        raise ValidationError({"deadline": f"答复期限不能超过交办后{months}个月({latest:%Y年%m月%d日})。"})
-    old = s.state
-    s.lead_department = lead_department
-    s.is_complex = is_complex
-    s.is_key = is_key
-    s.supervisor = supervisor
-    s.deadline = deadline
-    s.state = State.DISPATCHED
-    s.dispatched_at = timezone.now()
-    fields = {"lead_department", "is_complex", "is_key", "supervisor", "deadline", "state", "dispatched_at"}
-    _set_due(s, stage_due_date(settings, State.DISPATCHED, today), fields)
-    s.save(update_fields=fields)
-    s.co_departments.set(co_departments)
-    deadlines.record_first_deadline(s, actor=actor, reason=note)
-    names = "、".join(d.name for d in co_departments)
-    _event(s, actor=actor, action="dispatch", from_state=old, to_state=State.DISPATCHED,
-           note=(f"主办:{lead_department.name}" + (f";协办:{names}" if names else "")
-                 + f";答复期限:{deadline:%Y年%m月%d日}" + (";重点建议" if is_key else "")
-                 + (f"。{note}" if note else "")))
-    _notify_later(handler_users([lead_department.pk]), f"新交办建议,请签收:{s.title}", s)
-    _notify_later(handler_users([d.pk for d in co_departments]), f"新协办建议:{s.title}", s)
+
+    def change(s):
+        nonlocal deadline
+        _check_departments(s, [lead_department, *co_departments], "lead_department")
+        if is_key and supervisor is None:
+            raise ValidationError({"supervisor": "重点建议须指定督办领导。"})
+        if supervisor is not None and (supervisor.township_id != s.township_id or supervisor.role not in PRESIDIUM_STAFF):
+            raise ValidationError({"supervisor": "督办领导须为本乡镇人大主席团成员。"})
+        settings = _settings(s)
+        today = _today()
+        months = settings.complex_reply_months if is_complex else settings.reply_months
+        latest = reply_deadline(settings, today, months=months)
+        if deadline is None:
+            deadline = latest
+        elif deadline <= today:
+            raise ValidationError({"deadline": "答复期限须晚于今天。"})
+        elif deadline > latest:
+            raise ValidationError({"deadline": f"答复期限不能超过交办后{months}个月({latest:%Y年%m月%d日})。"})
+        s.lead_department = lead_department
+        s.is_complex = is_complex
+        s.is_key = is_key
+        s.supervisor = supervisor
+        s.deadline = deadline
+        s.co_departments.set(co_departments)
+        deadlines.record_first_deadline(s, actor=actor, reason=note)
+        names = "、".join(d.name for d in co_departments)
+        return Step(
+            note=(f"主办:{lead_department.name}" + (f";协办:{names}" if names else "")
+                  + f";答复期限:{deadline:%Y年%m月%d日}" + (";重点建议" if is_key else "")),
+            internal_note=(note or "").strip(),
+            fields={"lead_department", "is_complex", "is_key", "supervisor", "deadline"},
+        )
+
+    s = _transition("dispatch", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
+    _notify_later(handler_users([d.pk for d in co_departments]), f"协办建议:{s.title}", s)
     if supervisor:
         _notify_later([supervisor], f"请督办重点建议:{s.title}", s)
-    if s.lead_deputy and s.lead_deputy.user_id:
-        _notify_later([s.lead_deputy.user], f"您的建议已交办{lead_department.name}", s)
+    _notify_later(_lead_deputy_users(s), f"您的建议已交办{lead_department.name}", s)
     return s
 
 
@@ -487,50 +584,47 @@ def suggestion_dispatch(*, actor, suggestion, lead_department: Department, co_de
 
 @transaction.atomic
 def suggestion_sign(*, actor, suggestion, seen_state=None) -> Suggestion:
-    s = _lock(suggestion.pk)
-    _check(s, actor, "sign", seen_state)
-    s.state = State.IN_PROGRESS
-    s.signed_at = timezone.now()
-    fields = {"state", "signed_at"}
-    _set_due(s, deadlines.current_reply_deadline(s), fields)
-    s.save(update_fields=fields)
-    _event(s, actor=actor, action="sign", from_state=State.DISPATCHED, to_state=State.IN_PROGRESS,
-           note=f"{s.lead_department.name}已签收")
-    return s
+    return _transition("sign", actor=actor, suggestion=suggestion, seen_state=seen_state,
+                       change=lambda s: Step(note=f"{s.lead_department.name}已签收"))
 
 
 @transaction.atomic
-def suggestion_request_change(*, actor, suggestion, kind: str, reason: str, months: int | None = None) -> ChangeRequest:
+def suggestion_request_change(*, actor, suggestion, kind: str, reason: str, months: int | None = None,
+                              seen_state=None) -> ChangeRequest:
     """A department asks for reassignment (within the allowed working days after dispatch) or
     for an extension (up to the township's maximum months)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写申请理由。"})
-    s = _lock(suggestion.pk)
     action = "request_reassign" if kind == ChangeRequest.Kind.REASSIGN else "request_extension"
-    _check(s, actor, action)
-    settings = DeadlineSettings.for_township(s.township_id)
-    if kind == ChangeRequest.Kind.REASSIGN:
-        dispatched_on = timezone.localdate(s.dispatched_at)
-        limit = _calendar(dispatched_on).add_workdays(dispatched_on, settings.reassign_request_workdays)
-        if _today() > limit:
-            raise TransitionNotAllowed(
-                f"申请改办须在交办后{settings.reassign_request_workdays}个工作日内({limit:%Y年%m月%d日}前)提出。"
-            )
-        months = None
-    else:
-        if not months or months < 1 or months > settings.max_extension_months:
-            raise ValidationError({"months": f"延期月数须在1至{settings.max_extension_months}个月之间。"})
-        if s.change_requests.filter(kind=kind, status=ChangeRequest.Status.APPROVED).exists():
-            raise TransitionNotAllowed("该建议已延期一次,不能再次申请延期。")
-    if s.change_requests.filter(kind=kind, status=ChangeRequest.Status.PENDING).exists():
-        raise TransitionNotAllowed("已有一项同类申请正在审批中。")
-    request = ChangeRequest.objects.create(
-        suggestion=s, kind=kind, department=s.lead_department, requested_by=actor, reason=reason, months=months
-    )
-    _event(s, actor=actor, action=action, from_state=s.state, to_state=s.state,
-           note=f"{request.get_kind_display()}:{reason}" + (f"(延期{months}个月)" if months else ""),
-           is_public=False)
+    created = []
+
+    def change(s):
+        nonlocal months
+        settings = _settings(s)
+        if kind == ChangeRequest.Kind.REASSIGN:
+            dispatched_on = timezone.localdate(s.dispatched_at)
+            limit = _calendar(dispatched_on).add_workdays(dispatched_on, settings.reassign_request_workdays)
+            if _today() > limit:
+                raise TransitionNotAllowed(
+                    f"申请改办须在交办后{settings.reassign_request_workdays}个工作日内({limit:%Y年%m月%d日}前)提出。"
+                )
+            months = None
+        else:
+            if not months or months < 1 or months > settings.max_extension_months:
+                raise ValidationError({"months": f"延期月数须在1至{settings.max_extension_months}个月之间。"})
+            if s.change_requests.filter(kind=kind, status=ChangeRequest.Status.APPROVED).exists():
+                raise TransitionNotAllowed("该建议已延期一次,不能再次申请延期。")
+        if s.change_requests.filter(kind=kind, status=ChangeRequest.Status.PENDING).exists():
+            raise TransitionNotAllowed("已有一项同类申请正在审批中。")
+        request = ChangeRequest.objects.create(
+            suggestion=s, kind=kind, department=s.lead_department, requested_by=actor, reason=reason, months=months
+        )
+        created.append(request)
+        return Step(note=f"{request.get_kind_display()}:{reason}" + (f"(延期{months}个月)" if months else ""))
+
+    s = _transition(action, actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
+    request = created[0]
     _notify_later(staff_users(s.township_id), f"{s.lead_department.name}{request.get_kind_display()}:{s.title}", s)
     return request
 
@@ -540,60 +634,57 @@ def suggestion_decide_change(*, actor, request: ChangeRequest, approve: bool, no
                              new_department: Department | None = None) -> ChangeRequest:
     """Staff approve or refuse a reassignment (approval names the new lead department and
     restarts the sign-for stage) or an extension (approval moves the reply deadline)."""
-    s = _lock(request.suggestion_id)
-    req = ChangeRequest.objects.select_for_update().get(pk=request.pk)
-    if req.status != ChangeRequest.Status.PENDING:
-        raise TransitionNotAllowed(STALE_MESSAGE)
     verb = "approve" if approve else "refuse"
-    action = f"{verb}_{'reassign' if req.kind == ChangeRequest.Kind.REASSIGN else 'extension'}"
-    if not workflow.can_transition(s.state, action):
-        # The request was pending, so someone else moved the suggestion on meanwhile.
-        raise TransitionNotAllowed(STALE_MESSAGE)
-    _check(s, actor, action)
-    old = s.state
-    fields: set = set()
-    text = note
-    if approve and req.kind == ChangeRequest.Kind.REASSIGN:
-        if new_department is None or new_department.pk == s.lead_department_id:
-            raise ValidationError({"new_department": "请选择新的主办单位。"})
-        if new_department.township_id not in (None, s.township_id):
-            raise ValidationError({"new_department": "所选单位不是本乡镇可交办的承办单位。"})
-        s.lead_department = new_department
-        s.state = State.DISPATCHED
-        s.signed_at = None
-        fields |= {"lead_department", "state", "signed_at"}
-        _set_due(s, stage_due_date(DeadlineSettings.for_township(s.township_id), State.DISPATCHED, _today()), fields)
-        text = f"改由{new_department.name}主办。{note}"
-    elif approve:
-        due = deadlines.extend_deadline(s, months=req.months, actor=actor, reason=req.reason)
-        fields.add("deadline")
-        _set_due(s, due, fields)
-        text = f"延期{req.months}个月,答复期限改为{due:%Y年%m月%d日}。{note}"
-    if fields:
-        s.save(update_fields=fields)
-    req.status = ChangeRequest.Status.APPROVED if approve else ChangeRequest.Status.REFUSED
-    req.decided_by = actor
-    req.decided_at = timezone.now()
-    req.decision_note = note
-    req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    _event(s, actor=actor, action=action, from_state=old, to_state=s.state,
-           note=text.strip() or workflow.TRANSITIONS[action].label, is_public=False)
-    _notify_later(handler_users([req.department_id]), f"{req.get_kind_display()}{'已同意' if approve else '未同意'}:{s.title}", s, body=note)
-    if approve and req.kind == ChangeRequest.Kind.REASSIGN:
-        _notify_later(handler_users([new_department.pk]), f"新交办建议,请签收:{s.title}", s)
+    action = f"{verb}_{'reassign' if request.kind == ChangeRequest.Kind.REASSIGN else 'extension'}"
+    decided = []
+
+    def change(s):
+        req = ChangeRequest.objects.select_for_update().get(pk=request.pk)
+        if req.status != ChangeRequest.Status.PENDING:
+            raise TransitionNotAllowed(STALE_MESSAGE)
+        fields: set = set()
+        text = note
+        if approve and req.kind == ChangeRequest.Kind.REASSIGN:
+            if new_department is None or new_department.pk == s.lead_department_id:
+                raise ValidationError({"new_department": "请选择新的主办单位。"})
+            _check_departments(s, [new_department], "new_department")
+            s.lead_department = new_department
+            s.signed_at = None
+            fields |= {"lead_department", "signed_at"}
+            text = f"改由{new_department.name}主办。{note}"
+        elif approve:
+            due = deadlines.extend_deadline(s, months=req.months, actor=actor, reason=req.reason)
+            fields.add("deadline")
+            text = f"延期{req.months}个月,答复期限改为{due:%Y年%m月%d日}。{note}"
+        req.status = ChangeRequest.Status.APPROVED if approve else ChangeRequest.Status.REFUSED
+        req.decided_by = actor
+        req.decided_at = timezone.now()
+        req.decision_note = note
+        req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        decided.append(req)
+        return Step(note=text.strip(), fields=fields)
+
+    s = _transition(action, actor=actor, suggestion=Suggestion(pk=request.suggestion_id), change=change,
+                    stale_if_refused=True)
+    req = decided[0]
+    _notify_later(handler_users([req.department_id]),
+                  f"{req.get_kind_display()}{'已同意' if approve else '未同意'}:{s.title}", s, body=note)
     return req
 
 
 @transaction.atomic
-def suggestion_add_progress(*, actor, suggestion, text: str) -> ProgressNote:
+def suggestion_add_progress(*, actor, suggestion, text: str, seen_state=None) -> ProgressNote:
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "请填写办理进展。"})
-    s = _lock(suggestion.pk)
-    _check(s, actor, "note")
-    note = ProgressNote.objects.create(suggestion=s, author=actor, text=text)
-    _event(s, actor=actor, action="note", from_state=s.state, to_state=s.state, note=text)
-    return note
+    created = []
+
+    def change(s):
+        created.append(ProgressNote.objects.create(suggestion=s, author=actor, text=text))
+        return Step(note=text)
+
+    _transition("note", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
+    return created[0]
 
 
 @transaction.atomic
@@ -605,30 +696,27 @@ def suggestion_reply(*, actor, suggestion, reply_class: str, text: str, attachme
         raise ValidationError({"text": "请填写答复内容。"})
     if reply_class == "C" and len(text) < 10:
         raise ValidationError({"text": "C类答复须说明暂不能解决的原因。"})
-    s = _lock(suggestion.pk)
-    _check(s, actor, "reply", seen_state)
-    reply = SuggestionReply.objects.create(
-        suggestion=s, cycle=s.rehandle_count, department=s.lead_department, reply_class=reply_class,
-        text=text, author=actor,
-    )
-    for upload in attachments:
-        ReplyAttachment.objects.create(reply=reply, file=upload)
-    now = timezone.now()
-    s.state = State.REPLIED
-    s.reply_class = reply_class
-    s.replied_at = now
-    s.rating, s.rating_late, s.rating_late_reason = "", False, ""
-    fields = {"state", "reply_class", "replied_at", "rating", "rating_late", "rating_late_reason"}
-    if s.first_replied_at is None:
-        s.first_replied_at = now
-        fields.add("first_replied_at")
-    _set_due(s, stage_due_date(DeadlineSettings.for_township(s.township_id), State.REPLIED, _today()), fields)
-    s.save(update_fields=fields)
-    _event(s, actor=actor, action="reply", from_state=State.IN_PROGRESS, to_state=State.REPLIED,
-           note=f"{reply.get_reply_class_display()}。{text}")
-    evaluators = [s.lead_deputy.user] if s.lead_deputy and s.lead_deputy.user_id else staff_users(s.township_id)
-    _notify_later(evaluators, f"建议已答复,请在规定时间内评价:{s.title}", s)
-    return reply
+    created = []
+
+    def change(s):
+        reply = SuggestionReply.objects.create(
+            suggestion=s, cycle=s.rehandle_count, department=s.lead_department, reply_class=reply_class,
+            text=text, author=actor,
+        )
+        for upload in attachments:
+            ReplyAttachment.objects.create(reply=reply, file=upload)
+        created.append(reply)
+        s.replied_at = timezone.now()
+        s.reply_class = reply_class
+        s.rating, s.rating_late, s.rating_late_reason = "", False, ""
+        fields = {"replied_at", "reply_class", "rating", "rating_late", "rating_late_reason"}
+        if s.first_replied_at is None:
+            s.first_replied_at = s.replied_at
+            fields.add("first_replied_at")
+        return Step(note=f"{reply.get_reply_class_display()}。{text}", fields=fields)
+
+    _transition("reply", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
+    return created[0]
 
 
 # --- evaluation and closing --------------------------------------------------------------------
@@ -647,36 +735,29 @@ def suggestion_evaluate(*, actor, suggestion, rating: str, comment: str = "", la
     comment = (comment or "").strip()
     if rating == Rating.UNSATISFIED and not comment:
         raise ValidationError({"comment": "评价为不满意时请写明理由。"})
-    s = _lock(suggestion.pk)
-    _check(s, actor, "evaluate", seen_state)
-    settings = DeadlineSettings.for_township(s.township_id)
-    late = _late_rating(s, actor, settings, late_reason)
-    now = timezone.now()
-    s.rating = rating
-    s.rating_comment = comment
-    s.evaluated_at = now
-    s.rating_late, s.rating_late_reason = late, late_reason.strip() if late else ""
-    fields = {"rating", "rating_comment", "evaluated_at", "state", "rating_late", "rating_late_reason"}
-    label = Rating(rating).label
-    if rating == Rating.UNSATISFIED and s.rehandle_count < settings.rehandle_limit and not late:
-        s.rehandle_count += 1
-        s.state = State.IN_PROGRESS
-        due = deadlines.start_rehandle_cycle(s, settings=settings, today=_today(), actor=actor, reason=comment)
-        fields |= {"rehandle_count"}
-        _set_due(s, due, fields)
-        s.save(update_fields=fields)
-        _event(s, actor=actor, action="rehandle", from_state=State.REPLIED, to_state=State.IN_PROGRESS,
-               note=f"评价:不满意({comment})。第{s.rehandle_count}次重新办理,答复期限{due:%Y年%m月%d日}")
-        _notify_later(handler_users([s.lead_department_id]), f"建议评价不满意,请重新办理:{s.title}", s, body=comment)
+
+    def change(s):
+        settings = _settings(s)
+        late = _late_rating(s, actor, settings, late_reason)
+        s.rating = rating
+        s.rating_comment = comment
+        s.rating_late, s.rating_late_reason = late, late_reason.strip() if late else ""
+        fields = {"rating", "rating_comment", "rating_late", "rating_late_reason"}
+        if rating == Rating.UNSATISFIED and s.rehandle_count < settings.rehandle_limit and not late:
+            s.rehandle_count += 1
+            due = deadlines.start_rehandle_cycle(s, settings=settings, today=_today(), actor=actor, reason=comment)
+            return Step(
+                action="rehandle", fields=fields | {"rehandle_count"}, notice_body=comment,
+                note=f"评价:不满意({comment})。第{s.rehandle_count}次重新办理,答复期限{due:%Y年%m月%d日}",
+            )
+        return Step(note=f"评价:{Rating(rating).label}" + (f"({comment})" if comment else "")
+                    + (f"。逾期补录,不计入满意率:{s.rating_late_reason}" if late else ""), fields=fields)
+
+    s = _transition("evaluate", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
+    if s.state == State.IN_PROGRESS:
         _notify_later(staff_users(s.township_id), f"建议评价不满意,已退回重新办理:{s.title}", s)
-        return s
-    s.state = State.EVALUATED
-    _set_due(s, None, fields)
-    s.save(update_fields=fields)
-    _event(s, actor=actor, action="evaluate", from_state=State.REPLIED, to_state=State.EVALUATED,
-           note=f"评价:{label}" + (f"({comment})" if comment else "")
-           + (f"。逾期补录,不计入满意率:{s.rating_late_reason}" if late else ""))
-    _notify_later(staff_users(s.township_id), f"建议已评价({label}),可销单:{s.title}", s)
+    else:
+        _notify_later(staff_users(s.township_id), f"建议已评价({Rating(rating).label}),可销单:{s.title}", s)
     return s
 
 
@@ -707,7 +788,7 @@ def suggestion_citizen_rate(*, suggestion, rating: str, comment: str = "") -> Su
     s.citizen_rating = rating
     s.citizen_comment = (comment or "").strip()
     s.save(update_fields=["citizen_rating", "citizen_comment"])
-    _event(s, actor=None, action="citizen_rate", from_state=s.state, to_state=s.state,
+    _event(s, actor=None, action=EventKind.CITIZEN_RATE, from_state=s.state, to_state=s.state,
            note=f"群众评价:{Rating(rating).label}")
     return s
 
@@ -716,21 +797,18 @@ def suggestion_citizen_rate(*, suggestion, rating: str, comment: str = "") -> Su
 def suggestion_close(*, actor, suggestion, is_public: bool = False, note: str = "", seen_state=None) -> Suggestion:
     """销单. From 已答复 only once the rating period has passed (the rating is then left out
     of 满意率)."""
-    s = _lock(suggestion.pk)
-    _check(s, actor, "close", seen_state)
-    if s.state == State.REPLIED and s.due_date and _today() <= s.due_date:
-        raise TransitionNotAllowed(f"评价期限({s.due_date:%Y年%m月%d日})未到,暂不能销单。")
-    old = s.state
-    s.state = State.CLOSED
-    s.closed_at = timezone.now()
-    s.is_public = is_public
-    fields = {"state", "closed_at", "is_public"}
-    _set_due(s, None, fields)
-    s.save(update_fields=fields)
-    _event(s, actor=actor, action="close", from_state=old, to_state=State.CLOSED,
-           note=note or ("逾期未评价,销单" if old == State.REPLIED else "销单") + ("并公开" if is_public else ""))
-    if s.lead_deputy and s.lead_deputy.user_id:
-        _notify_later([s.lead_deputy.user], f"建议已销单:{s.title}", s)
+
+    def change(s):
+        if s.state == State.REPLIED and s.due_date and _today() <= s.due_date:
+            raise TransitionNotAllowed(f"评价期限({s.due_date:%Y年%m月%d日})未到,暂不能销单。")
+        s.is_public = is_public
+        return Step(
+            note=note or ("逾期未评价,销单" if s.state == State.REPLIED else "销单") + ("并公开" if is_public else ""),
+            fields={"is_public"},
+        )
+
+    s = _transition("close", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
+    _notify_later(_lead_deputy_users(s), f"建议已销单:{s.title}", s)
     return s
 
 
@@ -742,18 +820,6 @@ def run_bulk(service, *, actor, suggestions, **kwargs) -> tuple[int, list[str]]:
         try:
             service(actor=actor, suggestion=s, **kwargs)
             done += 1
-        except (TransitionNotAllowed, PermissionDenied, ValidationError) as exc:
-            message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
-            errors.append(f"{s.code}:{message}")
+        except USER_ERRORS as exc:
+            errors.append(f"{s.code}:{user_message(exc)}")
     return done, errors
-
-
-def ensure_default_categories() -> None:
-    for index, name in enumerate(workflow_categories()):
-        Category.objects.get_or_create(name=name, defaults={"sort_order": index})
-
-
-def workflow_categories():
-    from .models import DEFAULT_CATEGORIES
-
-    return DEFAULT_CATEGORIES

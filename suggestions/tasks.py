@@ -1,6 +1,6 @@
 """Thin Celery tasks: they call the service, which is safe to run twice."""
 
-from celery import shared_task
+from celery import shared_task, signals
 
 from .reminders import reminder_sweep
 
@@ -10,3 +10,11 @@ def reminder_sweep_task(today: str | None = None) -> dict:
     import datetime
 
     return reminder_sweep(today=datetime.date.fromisoformat(today) if today else None)
+
+
+@signals.worker_ready.connect(dispatch_uid="suggestions.sweep_on_worker_start")
+def sweep_once_when_the_worker_starts(sender=None, **kwargs):
+    """Beat's first hourly sweep may be an hour away: a fresh ``make run`` (or a worker restarted
+    after an outage) reminds overdue items at once. The sweep claims each reminder exactly once,
+    so this extra run never sends a notice twice."""
+    reminder_sweep_task.delay()

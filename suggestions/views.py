@@ -7,17 +7,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from congress import permissions as p
+from congress.exceptions import ApplicationError, add_form_errors, user_message
 from congress.models import Township
 from congress.validators import mask_phone
 from congress.workdays import missing_calendar_years
 
-from . import forms, selectors, services, workflow
-from .models import OPEN_STATES, ChangeRequest, State
+from . import actions, forms, selectors, services, workflow
+from .models import State
 from .rules import ACTION_RULES
 from .workflow import TransitionNotAllowed
 
@@ -72,56 +71,14 @@ def queue(request):
 
 # --- portal: one suggestion ------------------------------------------------------------------
 
-ACTION_FORMS = {
-    "claim": forms.EmptyActionForm,
-    "cosign": forms.EmptyActionForm,
-    "answer": forms.AnswerForm,
-    "present": forms.PresentForm,
-    "withdraw": forms.ReasonForm,
-    "reject": forms.ReasonForm,
-    "dispatch": forms.DispatchForm,
-    "sign": forms.EmptyActionForm,
-    "request_reassign": forms.ChangeRequestForm,
-    "request_extension": forms.ExtensionRequestForm,
-    "decide_request": forms.DecideRequestForm,
-    "note": forms.ProgressForm,
-    "reply": forms.ReplyForm,
-    "evaluate": forms.EvaluateForm,
-    "close": forms.CloseForm,
-}
-ACTION_TITLES = {
-    "claim": "接单", "cosign": "联名", "answer": "直接答复", "present": "完善并提交主席团",
-    "withdraw": "撤回", "reject": "不予受理", "dispatch": "派单", "sign": "签收",
-    "request_reassign": "申请改办", "request_extension": "申请延期", "decide_request": "审批申请",
-    "note": "办理进展", "reply": "正式答复", "evaluate": "评价", "close": "销单",
-}
-
-
-def available_actions(user, suggestion) -> list[str]:
-    """Actions this user may take now (state allows it and the rule says yes)."""
-    if p.is_county_viewer(user):
-        return []
-    allowed = []
-    for action in ACTION_FORMS:
-        if action == "decide_request":
-            if suggestion.state in (State.DISPATCHED, State.IN_PROGRESS) and ACTION_RULES[action].test(user, suggestion):
-                if suggestion.change_requests.filter(status=ChangeRequest.Status.PENDING).exists():
-                    allowed.append(action)
-            continue
-        if workflow.can_transition(suggestion.state, action) and (user.is_superuser or ACTION_RULES[action].test(user, suggestion)):
-            allowed.append(action)
-    return allowed
-
-
 def _detail_context(request, suggestion, bound=None):
-    actions = available_actions(request.user, suggestion)
     action_forms = []
-    for action in actions:
+    for action in actions.available_actions(request.user, suggestion):
         if bound and bound[0] == action:
             form = bound[1]
         else:
-            form = ACTION_FORMS[action](suggestion=suggestion, user=request.user)
-        action_forms.append({"action": action, "title": ACTION_TITLES[action], "form": form,
+            form = actions.form_for(action, suggestion=suggestion, user=request.user)
+        action_forms.append({"action": action, "title": workflow.ACTIONS[action].title, "form": form,
                              "multipart": action == "reply",
                              "open": bool(bound and bound[0] == action)})
     return {
@@ -129,6 +86,7 @@ def _detail_context(request, suggestion, bound=None):
         "events": suggestion.events.select_related("actor").all(),
         "replies": suggestion.replies.select_related("department").prefetch_related("attachments"),
         "photos": suggestion.photos.all(),
+        "revisions": list(suggestion.revisions.all()),
         "cosigners": suggestion.cosigners.all(),
         "co_departments": suggestion.co_departments.all(),
         "requests": suggestion.change_requests.select_related("department", "requested_by").all(),
@@ -146,78 +104,23 @@ def detail(request, pk):
     return render(request, "suggestions/portal/detail.html", _detail_context(request, suggestion))
 
 
-def _call(action, *, actor, suggestion, data, files):
-    seen = data.get("seen_state") or None
-    if action == "claim":
-        return services.suggestion_claim(actor=actor, suggestion=suggestion, seen_state=seen)
-    if action == "cosign":
-        return services.suggestion_cosign(actor=actor, suggestion=suggestion)
-    if action == "answer":
-        return services.suggestion_answer_directly(actor=actor, suggestion=suggestion, answer=data["answer"], seen_state=seen)
-    if action == "present":
-        return services.suggestion_present(actor=actor, suggestion=suggestion, title=data["title"], content=data["content"],
-                                           category=data.get("category"), seen_state=seen)
-    if action == "withdraw":
-        return services.suggestion_withdraw(actor=actor, suggestion=suggestion, reason=data["reason"], seen_state=seen)
-    if action == "reject":
-        return services.suggestion_reject(actor=actor, suggestion=suggestion, reason=data["reason"], seen_state=seen)
-    if action == "dispatch":
-        return services.suggestion_dispatch(
-            actor=actor, suggestion=suggestion, lead_department=data["lead_department"],
-            co_departments=list(data.get("co_departments") or []), is_complex=data.get("is_complex", False),
-            deadline=data.get("deadline"), is_key=data.get("is_key", False), supervisor=data.get("supervisor"),
-            note=data.get("note", ""), seen_state=seen)
-    if action == "sign":
-        return services.suggestion_sign(actor=actor, suggestion=suggestion, seen_state=seen)
-    if action == "request_reassign":
-        return services.suggestion_request_change(actor=actor, suggestion=suggestion, kind=ChangeRequest.Kind.REASSIGN,
-                                                  reason=data["reason"])
-    if action == "request_extension":
-        return services.suggestion_request_change(actor=actor, suggestion=suggestion, kind=ChangeRequest.Kind.EXTEND,
-                                                  reason=data["reason"], months=data["months"])
-    if action == "decide_request":
-        request_obj = get_object_or_404(ChangeRequest, pk=data["request_id"], suggestion=suggestion)
-        return services.suggestion_decide_change(actor=actor, request=request_obj, approve=data["approve"],
-                                                 note=data.get("note", ""), new_department=data.get("new_department"))
-    if action == "note":
-        return services.suggestion_add_progress(actor=actor, suggestion=suggestion, text=data["text"])
-    if action == "reply":
-        return services.suggestion_reply(actor=actor, suggestion=suggestion, reply_class=data["reply_class"],
-                                         text=data["text"], attachments=data.get("attachments") or [], seen_state=seen)
-    if action == "evaluate":
-        return services.suggestion_evaluate(actor=actor, suggestion=suggestion, rating=data["rating"],
-                                            comment=data.get("comment", ""),
-                                            late_reason=data.get("late_reason", ""), seen_state=seen)
-    if action == "close":
-        return services.suggestion_close(actor=actor, suggestion=suggestion, is_public=data.get("is_public", False),
-                                         note=data.get("note", ""), seen_state=seen)
-    raise Http404
-
-
 @login_required
 @require_POST
 def act(request, pk, action):
-    if action not in ACTION_FORMS:
+    if not actions.is_door_action(action):
         raise Http404
     suggestion = selectors.get_suggestion_for_user(request.user, pk)
-    form = ACTION_FORMS[action](request.POST, request.FILES, suggestion=suggestion, user=request.user)
+    form = actions.form_for(action, request.POST, request.FILES, suggestion=suggestion, user=request.user)
     if form.is_valid():
         try:
-            _call(action, actor=request.user, suggestion=suggestion, data=form.cleaned_data, files=request.FILES)
-        except TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-            return redirect("suggestions_portal:detail", pk=pk)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or "您无权执行该操作。")
+            actions.perform(action, actor=request.user, suggestion=suggestion, form=form)
+        except (ApplicationError, PermissionDenied) as exc:
+            messages.error(request, user_message(exc))
             return redirect("suggestions_portal:detail", pk=pk)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field_name, errors in exc.message_dict.items():
-                    form.add_error(field_name if field_name in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            add_form_errors(form, exc)
         else:
-            messages.success(request, f"已{ACTION_TITLES[action]}。")
+            messages.success(request, f"已{workflow.ACTIONS[action].title}。")
             return redirect("suggestions_portal:detail", pk=pk)
     suggestion = selectors.get_suggestion_for_user(request.user, pk)
     return render(request, "suggestions/portal/detail.html",
@@ -240,7 +143,7 @@ def enter(request):
                 station=data.get("station"), submitter_name=data.get("submitter_name", ""),
                 submitter_phone=data.get("submitter_phone", ""), photos=data.get("photos") or [])
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            add_form_errors(form, exc)
         else:
             messages.success(request, f"已录入,查询码 {suggestion.code}。")
             return redirect(suggestion.get_absolute_url())
@@ -290,10 +193,10 @@ def submit(request, township):
                     is_anonymous=data.get("is_anonymous", False), consent=data["consent"], ip=_client_ip(request),
                     photos=data.get("photos") or [])
             except ValidationError as exc:
-                for field_name, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
-                    form.add_error(field_name if field_name in form.fields else None, errors)
+                add_form_errors(form, exc)
             else:
                 request.session["suggestion_submitted"] = suggestion.code
+                request.session["suggestion_submitted_anonymous"] = not suggestion.submitter_phone
                 return redirect("suggestions_public:done", township=township.slug, code=suggestion.code)
     elif request.method == "POST":
         status = 400
@@ -307,20 +210,43 @@ def submit(request, township):
 
 
 def done(request, township, code):
+    """After a submission. The code is in the address, so the page never 404s later (a bookmark,
+    a reload, another browser); whether the item was anonymous is known only to the session that
+    submitted it, so the page reveals nothing about an item from its code alone."""
     township = get_object_or_404(Township, slug=township)
-    if request.session.get("suggestion_submitted") != code:
-        raise Http404
-    return render(request, "suggestions/public/done.html", {"township": township, "code": code})
+    just_submitted = request.session.get("suggestion_submitted") == code
+    return render(request, "suggestions/public/done.html", {
+        "township": township, "code": code, "just_submitted": just_submitted,
+        "anonymous": just_submitted and request.session.get("suggestion_submitted_anonymous", False),
+    })
+
+
+TRACKED_SESSION_KEY = "suggestion_tracked"
 
 
 def track(request):
-    form = forms.TrackForm(request.GET or None)
+    """Look an item up by POST (code + last four phone digits; anonymous items by code alone), so
+    no phone digits ever appear in an address, a log or a browser history. The item found is kept
+    in the session: the withdraw and rating forms post back here and the page reloads by GET."""
     suggestion = None
     rating_form = None
-    if form.is_bound and form.is_valid():
-        suggestion = selectors.find_for_tracking(form.cleaned_data["code"], form.cleaned_data.get("phone_last4", ""))
-        if suggestion is None:
-            form.add_error(None, "未找到该事项,请核对查询码和手机号后四位。")
+    if request.method == "POST" and "code" in request.POST:
+        form = forms.TrackForm(request.POST)
+        if form.is_valid():
+            suggestion = selectors.find_for_tracking(form.cleaned_data["code"], form.cleaned_data.get("phone_last4", ""))
+            if suggestion is None:
+                form.add_error(None, "未找到该事项,请核对查询码和手机号后四位(匿名反映的事项只填查询码)。")
+            else:
+                request.session[TRACKED_SESSION_KEY] = suggestion.pk
+                return redirect("suggestions_public:track")
+        return render(request, "suggestions/public/track.html", {"form": form}, status=400)
+    form = forms.TrackForm(initial={"code": request.GET.get("code", "")[:12]})
+    tracked_pk = request.session.get(TRACKED_SESSION_KEY)
+    if tracked_pk:
+        suggestion = selectors.suggestion_for_tracking_session(tracked_pk)
+    if request.method == "POST" and suggestion is None:
+        messages.error(request, "查询已失效,请重新输入查询码。")
+        return redirect("suggestions_public:track")
     if suggestion is not None and request.method == "POST":
         if request.POST.get("withdraw"):
             try:
@@ -328,16 +254,19 @@ def track(request):
                 messages.success(request, "已撤回。")
             except TransitionNotAllowed as exc:
                 messages.error(request, str(exc))
-            return redirect(request.get_full_path())
+            return redirect("suggestions_public:track")
+        if request.POST.get("leave"):
+            request.session.pop(TRACKED_SESSION_KEY, None)
+            return redirect("suggestions_public:track")
         rating_form = forms.CitizenRatingForm(request.POST)
         if rating_form.is_valid():
             try:
                 services.suggestion_citizen_rate(suggestion=suggestion, rating=rating_form.cleaned_data["rating"],
                                                  comment=rating_form.cleaned_data["comment"])
                 messages.success(request, "感谢您的评价。")
-                return redirect(request.get_full_path())
+                return redirect("suggestions_public:track")
             except (TransitionNotAllowed, ValidationError) as exc:
-                rating_form.add_error(None, str(exc) if isinstance(exc, TransitionNotAllowed) else exc.messages)
+                add_form_errors(rating_form, exc)
     if suggestion is not None and rating_form is None and (suggestion.replied_at or suggestion.direct_answer) and not suggestion.citizen_rating:
         rating_form = forms.CitizenRatingForm()
     context = {"form": form, "s": suggestion, "rating_form": rating_form}
@@ -345,6 +274,7 @@ def track(request):
         context.update(
             events=suggestion.events.filter(is_public=True),
             replies=suggestion.replies.all(),
+            revisions=list(suggestion.revisions.all()),
             can_withdraw=workflow.can_transition(suggestion.state, "withdraw"),
             masked_phone=mask_phone(suggestion.submitter_phone),
         )
@@ -358,6 +288,3 @@ def results(request, township):
         "page": _page(request, selectors.public_results(township)),
     })
 
-
-__all__ = ["index", "queue", "detail", "act", "enter", "from_reception_issue", "submit", "done", "track", "results",
-           "OPEN_STATES", "reverse"]

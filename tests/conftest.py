@@ -1,8 +1,13 @@
 """Shared fixtures. Services: a test marked ``postgres``, ``redis`` or ``browser`` skips when the
 service is missing, but fails when ``REQUIRE_SERVICES=1`` (CI's production-path run)."""
 
+import dataclasses
+import hashlib
 import os
 import shutil
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -28,6 +33,165 @@ def redis_available() -> bool:
         return bool(redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping())
     except redis.RedisError:
         return False
+
+
+# --- A migrated SQLite template, reused while the migrations are unchanged ---------------------
+#
+# Migrating an empty SQLite database takes 10-30 s of CPU (Django re-renders the model states
+# after every operation of the big initial migrations). The first run keeps a copy of the
+# migrated test database in var/test-db/, named after a hash of every installed app's migration
+# files and Django's version; later runs copy it into the in-memory test database in
+# milliseconds. Any added or edited migration changes the hash, so the next run migrates afresh.
+# PostgreSQL is always migrated in full.
+
+TEMPLATE_DIR = Path(settings.VAR_DIR) / "test-db"
+
+
+def migrations_fingerprint() -> str:
+    import django
+    from django.apps import apps
+
+    digest = hashlib.sha256(django.get_version().encode())
+    for app_config in sorted(apps.get_app_configs(), key=lambda config: config.label):
+        directory = Path(app_config.path) / "migrations"
+        for path in sorted(directory.glob("*.py")) if directory.is_dir() else ():
+            digest.update(f"{app_config.label}/{path.name}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def _migrate_from_template(call_command):
+    """Wrap the ``call_command`` Django's test-database creation uses, so its ``migrate`` of an
+    in-memory SQLite database restores the template (made by the first real migrate)."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    def wrapped(name, *args, **options):
+        connection = connections[options.get("database", DEFAULT_DB_ALIAS)]
+        if name != "migrate" or connection.vendor != "sqlite" or not connection.is_in_memory_db():
+            return call_command(name, *args, **options)
+        template = TEMPLATE_DIR / f"{migrations_fingerprint()}.sqlite3"
+        connection.ensure_connection()
+        if template.exists():
+            source = sqlite3.connect(template)
+            try:
+                source.backup(connection.connection)
+            finally:
+                source.close()
+            return None
+        result = call_command(name, *args, **options)
+        TEMPLATE_DIR.mkdir(parents=True, exist_ok=True)
+        partial = TEMPLATE_DIR / f"{template.stem}.{os.getpid()}.partial"
+        target = sqlite3.connect(partial)
+        try:
+            connection.connection.backup(target)
+        finally:
+            target.close()
+        os.replace(partial, template)  # atomic: a concurrent run sees all of it or nothing
+        for stale in TEMPLATE_DIR.glob("*.sqlite3"):
+            if stale != template:
+                stale.unlink(missing_ok=True)
+        return result
+
+    return wrapped
+
+
+@pytest.fixture(scope="session")
+def _sqlite_test_db_template(django_db_use_migrations):
+    """Active only while pytest-django creates the test databases (see ``django_db_setup``)."""
+    from django.core import management
+
+    original = management.call_command
+    if django_db_use_migrations and os.environ.get("TEST_DB_TEMPLATE", "1") != "0":
+        management.call_command = _migrate_from_template(original)
+
+    def restore():
+        management.call_command = original
+
+    yield restore
+    restore()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_sqlite_test_db_template, django_db_setup):
+    """pytest-django's test databases, the SQLite one restored from the migrated template."""
+    _sqlite_test_db_template()
+    yield
+
+
+# --- The demo county, loaded once per session and shared -----------------------------------------
+
+SHARED_DEMO = "demo_county"
+
+
+@contextmanager
+def rolled_back(django_db_blocker):
+    """An outer transaction held across several tests and rolled back when the block ends: data
+    made inside it is shared by those tests, each of which runs in a savepoint of its own
+    (pytest-django's ``db``) rolled back after it. Transactional tests cannot run inside it."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def _demo_county_session(django_db_setup, django_db_blocker):
+    from congress.demo import load_demo
+
+    with rolled_back(django_db_blocker):
+        with django_db_blocker.unblock():
+            ctx = load_demo()
+        yield ctx
+
+
+@pytest.fixture
+def demo_county(_demo_county_session, db):
+    """The whole demo county as ``load_demo()`` makes it, loaded once per test session (per xdist
+    worker) instead of once per test. Tests that use it run after every other test (see
+    ``pytest_collection_modifyitems``), so no other test ever sees its rows, and each runs in a
+    savepoint rolled back after it. Returns the ``DemoContext`` with fresh model instances."""
+    from congress.models import County, Township
+
+    ctx = _demo_county_session
+    return dataclasses.replace(
+        ctx,
+        county=County.objects.get(pk=ctx.county.pk),
+        townships={slug: Township.objects.get(pk=t.pk) for slug, t in ctx.townships.items()},
+        accounts=list(ctx.accounts),
+        log=list(ctx.log),
+    )
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or "transactional_db" in names
+        or "live_server" in names
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the tests sharing the demo county last, so its outer transaction (open from the first
+    of them to the end of the session) never holds rows another test could see."""
+    shared = [item for item in items if SHARED_DEMO in getattr(item, "fixturenames", ())]
+    for item in shared:
+        if _is_transactional(item):
+            raise pytest.UsageError(
+                f"{item.nodeid}: {SHARED_DEMO} is shared in a transaction; "
+                "a transactional test must call load_demo() itself"
+            )
+    if shared:
+        chosen = set(map(id, shared))
+        items[:] = [item for item in items if id(item) not in chosen] + shared
 
 
 def pytest_runtest_setup(item):

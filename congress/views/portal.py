@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
@@ -55,6 +55,17 @@ def notifications_read(request):
     ids = request.POST.getlist("id") or None
     notification_mark_read(actor=request.user, notification_ids=ids)
     target = request.POST.get("next") or ""
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("portal:notifications")
+
+
+@login_required
+def notification_open(request, pk):
+    """Follow a notice's link: reading it marks it read, so the badge goes down at once."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification_mark_read(actor=request.user, notification_ids=[notification.pk])
+    target = notification.url or ""
     if target.startswith("/") and not target.startswith("//"):
         return redirect(target)
     return redirect("portal:notifications")

@@ -16,15 +16,14 @@ def _snapshot():
     return counts, history, passwords
 
 
-def test_demo_is_idempotent():
-    load_demo()
+def test_demo_is_idempotent(demo_county):
     first = _snapshot()
     load_demo()
     assert _snapshot() == first
 
 
-def test_demo_shape_follows_the_reports():
-    ctx = load_demo()
+def test_demo_shape_follows_the_reports(demo_county):
+    ctx = demo_county
     liuhe, taoyuan = ctx.townships["liuhe"], ctx.townships["taoyuan"]
     assert liuhe.districts.count() == 22
     assert Township.objects.filter(county=ctx.county).count() >= 2

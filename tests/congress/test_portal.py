@@ -124,3 +124,19 @@ def test_password_change_error_shown_next_to_field(client, deputy):
     assert response.status_code == 200
     assert "旧密码不正确" in html or "你的旧密码不正确" in html
     assert "is-invalid" in html
+
+
+def test_opening_a_notice_marks_it_read_and_the_badge_goes_down(client):
+    township = TownshipFactory()
+    deputy = staff_of(township, role=Role.DEPUTY)
+    other = staff_of(township, role=Role.DEPUTY)
+    notification_send(recipient=deputy, title="新的群众点单", url="/portal/notifications/")
+    notification_send(recipient=deputy, title="第二条")
+    client.force_login(deputy)
+    assert 'data-testid="unread-count">2<' in client.get("/portal/").content.decode()
+    first = Notification.objects.get(title="新的群众点单")
+    response = client.get(reverse("portal:notification_open", args=[first.pk]))
+    assert response.status_code == 302 and response["Location"] == "/portal/notifications/"
+    assert 'data-testid="unread-count">1<' in client.get("/portal/").content.decode()
+    client.force_login(other)
+    assert client.get(reverse("portal:notification_open", args=[first.pk])).status_code == 404

@@ -1,20 +1,16 @@
 import pytest
 from django.urls import reverse
 
-from congress.demo import load_demo
-
 pytestmark = pytest.mark.django_db
 
 
-def test_public_home_lists_townships(client):
-    load_demo()
+def test_public_home_lists_townships(client, demo_county):
     html = client.get(reverse("public:home")).content.decode()
     assert "柳河镇" in html and "桃源乡" in html
     assert "22 个选区" in html
 
 
-def test_township_page(client):
-    load_demo()
+def test_township_page(client, demo_county):
     response = client.get(reverse("public:township", kwargs={"slug": "liuhe"}))
     html = response.content.decode()
     assert response.status_code == 200

@@ -37,7 +37,7 @@ from suggestions.models import (
     Suggestion,
     SuggestionReply,
 )
-from suggestions.workflow import TransitionNotAllowed, can_transition
+from suggestions.workflow import TransitionNotAllowed
 from tests.suggestions.conftest import SWorld
 
 pytestmark = pytest.mark.django_db

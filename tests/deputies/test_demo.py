@@ -13,8 +13,8 @@ from deputies.selectors import (
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_deputies_follow_the_reports():
-    ctx = load_demo()
+def test_demo_deputies_follow_the_reports(demo_county):
+    ctx = demo_county
     liuhe, taoyuan = ctx.townships["liuhe"], ctx.townships["taoyuan"]
     year = ctx.today.year
     assert township_roster(liuhe).count() == 63 and township_roster(taoyuan).count() == 115
@@ -37,8 +37,7 @@ def test_demo_deputies_follow_the_reports():
     assert VoterContact.objects.filter(deputy__user__username="liuhe_deputy").count() == 8
 
 
-def test_demo_deputies_are_loaded_once():
-    load_demo()
+def test_demo_deputies_are_loaded_once(demo_county):
     counts = (Deputy.objects.count(), DutyRecord.objects.count(), VoterContact.objects.count())
     load_demo(today=timezone.localdate())
     assert (

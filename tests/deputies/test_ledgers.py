@@ -64,6 +64,8 @@ def test_reception_ledger_includes_issues_raised_at_station_receptions(office, t
     reception = ReceptionRecord.objects.create(
         township=office.township, station=station, date=today
     )
+    reception.duty_source_key = ReceptionRecord.duty_source_key_for(reception.pk)
+    reception.save(update_fields=["duty_source_key"])
     reception.deputies_present.add(office.deputy)
     ReceptionIssue.objects.create(
         record=reception,
@@ -77,7 +79,7 @@ def test_reception_ledger_includes_issues_raised_at_station_receptions(office, t
         deputy=office.deputy,
         kind=DutyKind.RECEPTION,
         content="在上坪代表之家接待选民。",
-        source_key=f"station_reception:{reception.pk}",
+        source_key=reception.duty_source_key,
         date=today,
     )
     values = xlsx(office.deputy, "receptions", today.year)

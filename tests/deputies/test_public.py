@@ -5,7 +5,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from congress.demo import load_demo
 from deputies.models import Deputy, VoterContact
 from tests.factories import StationFactory
 
@@ -47,8 +46,7 @@ def test_unknown_district_is_404(client, office):
     )
 
 
-def test_every_public_page_of_the_demo_county_is_free_of_phone_numbers(client):
-    load_demo()
+def test_every_public_page_of_the_demo_county_is_free_of_phone_numbers(client, demo_county):
     phones = set(Deputy.objects.exclude(phone="").values_list("phone", flat=True))
     phones |= set(VoterContact.objects.exclude(phone="").values_list("phone", flat=True))
     assert len(phones) > 100

@@ -203,3 +203,18 @@ def test_issue_offers_convert_to_suggestion_then_links_to_it(client, world):
     page = client.get(url("reception", record.pk)).content.decode()
     assert "已转为建议" in page and f'action="{convert}"' not in page
     assert reverse("suggestions_portal:detail", args=[suggestion.pk]) in page
+
+
+def test_station_admin_converts_an_issue_and_lands_on_the_new_suggestion(client, world):
+    record = services.reception_record_save(actor=world.admin_a, station=world.station,
+                                            date=D(2026, 1, 15), deputies=world.deputies[:1])
+    issue = services.reception_issue_add(actor=world.admin_a, record=record, content="村道坑洼\n请修补")
+    client.force_login(world.admin_a)
+    response = client.post(reverse("suggestions_portal:from_reception_issue", args=[issue.pk]), follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200 and "村道坑洼" in html and "已转为建议" in html
+    assert "建议不存在" not in html
+    issue.refresh_from_db()
+    detail = reverse("suggestions_portal:detail", args=[issue.suggestion.pk])
+    client.force_login(world.admin_b)  # another township's station administrator
+    assert client.get(detail).status_code == 404

@@ -61,7 +61,8 @@ def test_reception_record_gives_deputies_present_one_reception_duty_each(world):
         actor=world.admin_a, station=world.station, date=D(2026, 1, 15),
         deputies=world.deputies[:2], summary="接待群众4人次", record=record,
     )
-    records = DutyRecord.objects.filter(source_key=f"station_reception:{record.pk}")
+    assert record.duty_source_key == f"station_reception:{record.pk}"
+    records = DutyRecord.objects.filter(source_key=record.duty_source_key)
     assert records.count() == 2
     assert {r.kind for r in records} == {DutyKind.RECEPTION}
 

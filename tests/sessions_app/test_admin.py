@@ -70,3 +70,40 @@ def test_progress_added_in_admin_goes_through_the_service(client, hall):
     from deputies.models import DutyRecord
 
     assert DutyRecord.objects.filter(source_key=f"livelihood_inspection:{progress.pk}").count() == 2
+
+
+def _autocomplete(client, field_name, term):
+    response = client.get(reverse("admin:autocomplete"), {
+        "term": term, "app_label": "sessions_app", "model_name": "vote", "field_name": field_name,
+    })
+    assert response.status_code == 200
+    return response.json()["results"]
+
+
+def test_vote_pickers_find_sessions_by_name_or_number_and_name_the_session_of_an_item(client, hall):
+    from .factories import CongressSessionFactory
+
+    second = CongressSessionFactory(township=hall.township, term=hall.term, number=hall.session.number + 1,
+                                    start_date=hall.session.start_date, end_date=hall.session.end_date)
+    item = AgendaItem.objects.create(session=second, order=1, kind=AgendaItem.Kind.GOVERNMENT_REPORT, title="政府工作报告")
+    other = Hall(size=1, accounts=0)
+    client.force_login(hall.staff)
+    from congress.validators import cn_number
+
+    n = second.number
+    for term in (f"第{cn_number(n)}次会议", str(n), f"第{hall.term.number}届第{n}次"):
+        ids = [r["id"] for r in _autocomplete(client, "session", term)]
+        assert ids == [str(second.pk)], term
+    assert str(other.session.pk) not in [r["id"] for r in _autocomplete(client, "session", str(other.session.number))]
+    results = _autocomplete(client, "agenda_item", f"第{cn_number(n)}次会议")
+    assert results == [{"id": str(item.pk), "text": f"{second.short_title} · 1. 政府工作报告"}]
+    vote = VoteFactory(session=second, agenda_item=item, title="票决")
+    page = client.get(reverse("admin:sessions_app_vote_change", args=[vote.pk])).content.decode()
+    assert f"{second.short_title} · 1. 政府工作报告" in page
+
+
+def test_admin_multi_select_picker_speaks_chinese(client, hall):
+    client.force_login(hall.staff)
+    catalog = client.get(reverse("admin:jsi18n")).content.decode("unicode_escape")
+    assert "Choose %s by selecting them" in catalog  # the key, with …
+    assert "再点“选择”箭头加入右侧" in catalog  # … its Chinese text

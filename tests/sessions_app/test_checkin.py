@@ -143,3 +143,28 @@ def test_staff_check_in_by_hand_and_leave_needs_a_reason(client, hall):
     client.force_login(hall.deputy_users()[0])
     assert client.get(url).status_code == 403
     assert client.post(url, {"deputy": hall.roster[3].pk, "status": "present"}).status_code == 403
+
+
+def test_hand_attendance_in_few_clicks_leave_with_reason_then_the_rest_present(client, hall):
+    url = reverse("sessions_portal:attendance", args=[hall.session.pk])
+    client.force_login(hall.staff)
+    services.attendance_check_in_by_code(actor=hall.deputy_users()[0], code=checkin.make_code(hall.session.pk))
+    client.post(url, {"deputy": hall.roster[1].pk, "status": "leave", "leave_reason": "住院"})
+    client.post(url, {"deputy": hall.roster[2].pk, "status": "absent"})
+    page = client.get(url).content.decode()
+    assert "其余 7 名代表全部出席" in page
+    response = client.post(url, {"rest_present": "1"}, follow=True)
+    assert "已将其余 7 名代表登记为出席" in response.content.decode()
+    statuses = dict(Attendance.objects.filter(session=hall.session).values_list("deputy_id", "status"))
+    assert statuses[hall.roster[1].pk] == "leave" and statuses[hall.roster[2].pk] == "absent"
+    assert sum(1 for s in statuses.values() if s == "present") == 8
+    assert Attendance.objects.get(session=hall.session, deputy=hall.roster[0]).method == Attendance.Method.QR
+    assert client.post(url, {"rest_present": "1"}, follow=True).status_code == 200  # nothing left: harmless
+    assert Attendance.objects.filter(session=hall.session).count() == 10
+
+
+def test_only_staff_may_mark_the_rest_present(client, hall):
+    client.force_login(hall.deputy_users()[0])
+    url = reverse("sessions_portal:attendance", args=[hall.session.pk])
+    assert client.post(url, {"rest_present": "1"}).status_code == 403
+    assert not Attendance.objects.filter(session=hall.session).exists()

@@ -18,6 +18,8 @@ from sessions_app.models import (
     Vote,
 )
 
+from tests.conftest import rolled_back
+
 from .factories import make_roster
 
 pytestmark = pytest.mark.django_db
@@ -30,15 +32,22 @@ def snapshot():
     return {m.__name__: m.objects.count() for m in MODELS}
 
 
+@pytest.fixture(scope="module")
+def _demo_with_roster(django_db_setup, django_db_blocker):
+    """The demo without the sessions part, shared by this module's tests (each rolled back)."""
+    with rolled_back(django_db_blocker):
+        with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as m:
+            m.setattr(sessions_demo, "load", lambda ctx: None)
+            ctx = load_demo(today=TODAY)
+            liuhe = ctx.townships["liuhe"]
+            if not selectors.term_roster(liuhe.terms.get(is_current=True)).exists():
+                make_roster(liuhe, 63)
+        yield ctx
+
+
 @pytest.fixture
-def demo_with_roster(monkeypatch):
-    with monkeypatch.context() as m:
-        m.setattr(sessions_demo, "load", lambda ctx: None)
-        ctx = load_demo(today=TODAY)
-    liuhe = ctx.townships["liuhe"]
-    if not selectors.term_roster(liuhe.terms.get(is_current=True)).exists():
-        make_roster(liuhe, 63)
-    return ctx
+def demo_with_roster(_demo_with_roster, db):
+    return _demo_with_roster
 
 
 def test_demo_is_idempotent_and_deterministic(demo_with_roster):

@@ -88,6 +88,8 @@ def test_nobody_votes_twice_and_nothing_changes():
     services.vote_cast(actor=user, vote=vote, choice="yes")
     with pytest.raises(services.ActionRefused, match="只能表决一次"):
         services.vote_cast(actor=user, vote=vote, choice="no")
+    assert selectors.ballot_counts(vote) == {"yes": 1, "no": 0, "abstain": 0}
+    services.vote_close(actor=hall.staff, vote=vote)  # the box is opened: one ballot
     assert Ballot.objects.filter(vote=vote).count() == 1
     assert list(Ballot.objects.filter(vote=vote).values_list("choice", flat=True)) == ["yes"]
 
@@ -162,7 +164,9 @@ def test_secret_ballot_rows_cannot_be_joined_back_to_deputies():
     assert BallotReceipt.objects.filter(vote=vote).count() == 12
     # ...but no receipt carries a choice...
     assert set(BallotReceipt.objects.filter(vote=vote).values_list("choice", flat=True)) == {""}
-    # ...and the ballots carry only a random key and the choice.
+    # ...and the ballots, written when the vote closes, carry only a random key and the choice.
+    assert selectors.ballot_counts(vote) == {"yes": 7, "no": 3, "abstain": 2}
+    services.vote_close(actor=hall.staff, vote=vote)
     rows = list(Ballot.objects.filter(vote=vote).values())
     assert all(set(row) == {"id", "vote_id", "choice"} for row in rows)
     assert all(row["id"].version == 4 for row in rows)
@@ -204,7 +208,7 @@ def test_double_voting_refused_under_concurrency_on_postgresql():
         t.join()
     assert sorted(outcomes) == ["ok"] + ["refused"] * 5
     assert BallotReceipt.objects.filter(vote=vote).count() == 1
-    assert Ballot.objects.filter(vote=vote).count() == 1
+    assert sum(selectors.ballot_counts(vote).values()) == 1
 
 
 def test_close_session_gives_present_deputies_one_duty_record_each():

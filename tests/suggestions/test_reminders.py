@@ -129,3 +129,37 @@ def test_beat_sweep_in_a_real_worker(real_worker, w):
         time.sleep(0.2)
     assert Reminder.objects.filter(suggestion=s, kind="overdue").exists()
     assert Notification.objects.filter(recipient=w.handler, title__startswith="【已逾期】").count() == 1
+
+
+@pytest.mark.django_db
+def test_worker_start_sweeps_once_and_a_second_start_sends_nothing_more(w, django_capture_on_commit_callbacks):
+    from celery import signals
+
+    s = f.in_progress(w)
+    _set_due(s, datetime.date(2020, 1, 6))  # long overdue, whatever today is
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        signals.worker_ready.send(sender=None)
+    assert Reminder.objects.filter(suggestion=s, kind="overdue").count() == 1
+    sent = Notification.objects.filter(recipient=w.handler).count()
+    assert sent == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        signals.worker_ready.send(sender=None)  # a restarted worker
+    assert Notification.objects.filter(recipient=w.handler).count() == sent
+    assert Reminder.objects.filter(suggestion=s, kind="overdue").count() == 1
+
+
+def test_worker_start_sweep_runs_in_a_real_worker(real_worker, w):
+    from celery import signals
+
+    s = f.in_progress(w)
+    _set_due(s, datetime.date(2020, 1, 6))
+    Notification.objects.all().delete()
+    signals.worker_ready.send(sender=None)
+    signals.worker_ready.send(sender=None)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and Reminder.objects.filter(suggestion=s).count() < 2:
+        time.sleep(0.2)
+    time.sleep(1)  # let the second sweep finish too
+    assert Reminder.objects.filter(suggestion=s, kind="overdue").count() == 1
+    assert Notification.objects.filter(recipient=w.handler, title__startswith="【已逾期】").count() == 1

@@ -79,21 +79,60 @@ def test_rate_limited_per_ip_and_per_phone(w, client, settings):
 def test_tracking_needs_code_and_last_four_and_masks_phone(w, client):
     s = f.replied(w)
     url = reverse("suggestions_public:track")
-    wrong = client.get(url, {"code": s.code, "phone_last4": "0000"}).content.decode()
-    assert "未找到该事项" in wrong and "已更换灯具" not in wrong
-    html = client.get(url, {"code": s.code.lower(), "phone_last4": "5678"}).content.decode()
+    wrong = client.post(url, {"code": s.code, "phone_last4": "0000"})
+    assert wrong.status_code == 400
+    assert "未找到该事项" in wrong.content.decode() and "已更换灯具" not in wrong.content.decode()
+    found = client.post(url, {"code": s.code.lower(), "phone_last4": "5678"})
+    assert found.status_code == 302 and found["Location"] == url  # no digits in the address
+    html = client.get(url).content.decode()
     assert "已更换灯具" in html and "138****5678" in html
     assert "13812345678" not in html
     assert not re.search(r"1[3-9]\d{9}", html)
-    response = client.post(f"{url}?code={s.code}&phone_last4=5678", {"rating": "satisfied"})
-    assert response.status_code == 302
+    response = client.post(url, {"rating": "satisfied"})
+    assert response.status_code == 302 and response["Location"] == url
     s.refresh_from_db()
     assert s.citizen_rating == "satisfied"
 
 
+def test_tracking_by_get_never_looks_up_and_puts_no_digits_in_any_address(w, client):
+    s = f.replied(w)
+    url = reverse("suggestions_public:track")
+    html = client.get(url, {"code": s.code, "phone_last4": "5678"}).content.decode()
+    assert "已更换灯具" not in html and 'method="post"' in html
+    assert f'value="{s.code}"' in html  # the code (from the done page's link) is filled in
+    client.post(url, {"code": s.code, "phone_last4": "5678"})
+    page = client.get(url).content.decode()
+    assert "5678" not in "".join(re.findall(r'(?:href|action)="([^"]*)"', page))
+    client.post(url, {"leave": "1"})
+    assert "已更换灯具" not in client.get(url).content.decode()
+
+
+def test_anonymous_item_is_tracked_by_code_alone_and_done_page_says_so(w, client):
+    response = client.post(reverse("suggestions_public:submit", args=["jia"]),
+                           form_data(is_anonymous="on", submitter_name="", submitter_phone=""))
+    s = Suggestion.objects.get()
+    assert s.submitter_phone == ""
+    done = client.get(response["Location"]).content.decode()
+    assert s.code in done and "只凭查询码就能查询" in done and "后四位" not in done
+    client.post(reverse("suggestions_public:track"), {"code": s.code})
+    assert s.title in client.get(reverse("suggestions_public:track")).content.decode()
+
+
+def test_done_page_address_still_works_later_without_revealing_anything(w, client):
+    response = client.post(reverse("suggestions_public:submit", args=["jia"]), form_data())
+    done_url = response["Location"]
+    from django.test import Client
+
+    later = Client().get(done_url)
+    html = later.content.decode()
+    assert later.status_code == 200 and Suggestion.objects.get().code in html
+    assert "提交成功" not in html and "13812345678" not in html
+
+
 def test_citizen_withdraws_before_dispatch_only(w, client):
     s = f.submitted(w)
-    url = f"{reverse('suggestions_public:track')}?code={s.code}&phone_last4=5678"
+    url = reverse("suggestions_public:track")
+    client.post(url, {"code": s.code, "phone_last4": "5678"})
     client.post(url, {"withdraw": "1"})
     s.refresh_from_db()
     assert s.state == State.WITHDRAWN
