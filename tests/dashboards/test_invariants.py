@@ -233,7 +233,7 @@ def _generated_histories(monkeypatch):
     w = SWorld()
     clock = Clock(monkeypatch)
 
-    @settings(max_examples=8, deadline=None, derandomize=True,
+    @settings(max_examples=6, deadline=None, derandomize=True,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
     @given(history=histories)
     def run(history):
