@@ -115,6 +115,8 @@ def test_definitions_page_lists_every_figure_and_is_linked_from_every_dashboard(
     for f in registry.FIGURES.values():
         assert f.definition in html, f.key
     assert url in client.get(reverse("dashboards:county")).content.decode()
+    records = reverse("dashboards:records", args=["dispatched"]) + f"?township={townships[0].slug}"
+    assert url in client.get(records).content.decode()
     client.force_login(staff)
     assert client.get(url).status_code == 200
     assert url in client.get(reverse("dashboards:township", args=[townships[0].slug])).content.decode()
