@@ -187,3 +187,19 @@ def test_portal_refuses_the_deputys_late_rating_and_lets_staff_record_it(w, cloc
     client.post(url, {"rating": "satisfied", "seen_state": "replied", "late_reason": "代表外出,电话反馈"})
     s.refresh_from_db()
     assert (s.state, s.rating, s.rating_late, s.rating_late_reason) == (State.EVALUATED, "satisfied", True, "代表外出,电话反馈")
+
+
+def test_tracking_page_offers_the_citizen_rating_only_within_the_window(w, clock, client):
+    from django.urls import reverse
+
+    s = replied(w, clock, dispatch_on=D(2026, 3, 2), reply_on=D(2026, 3, 16))
+    url = reverse("suggestions_public:track")
+    clock(D(2026, 4, 14))  # the last day of the window (sessions follow the clock too)
+    client.post(url, {"code": s.code, "phone_last4": "5678"})
+    assert client.get(url).context["rating_form"] is not None
+    clock(D(2026, 4, 15))
+    client.post(url, {"code": s.code, "phone_last4": "5678"})  # sessions last twelve hours
+    assert client.get(url).context["rating_form"] is None
+    response = client.post(url, {"rating": "satisfied", "comment": ""}, follow=True)
+    assert "评价期限" in response.content.decode()
+    assert Suggestion.objects.get(pk=s.pk).citizen_rating == ""
