@@ -3,8 +3,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from .admin_base import TownshipScopedAdmin
+from .department_import import DepartmentImporter
+from .district_import import VillageDistrictImporter
 from .models import County, Department, ElectoralDistrict, Notification, Term, Township, User, Village
 from .roles import Role
+from .table_import import TableImportAdminMixin
 
 
 @admin.register(County)
@@ -29,7 +32,8 @@ class VillageAdmin(TownshipScopedAdmin):
 
 
 @admin.register(ElectoralDistrict)
-class ElectoralDistrictAdmin(TownshipScopedAdmin):
+class ElectoralDistrictAdmin(TableImportAdminMixin, TownshipScopedAdmin):
+    importer = VillageDistrictImporter()
     list_display = ["number", "name", "township", "village_names"]
     list_display_links = ["number", "name"]
     list_filter = ["township"]
@@ -45,7 +49,8 @@ class ElectoralDistrictAdmin(TownshipScopedAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(TownshipScopedAdmin):
+class DepartmentAdmin(TableImportAdminMixin, TownshipScopedAdmin):
+    importer = DepartmentImporter()
     list_display = ["name", "kind", "township", "contact_person", "is_active"]
     list_filter = ["kind", "is_active", "township"]
     search_fields = ["name", "contact_person"]

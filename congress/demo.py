@@ -81,6 +81,9 @@ TOWNSHIP_DEPARTMENTS = [
     ("财政所", Department.Kind.TOWN_STATION),
     ("卫生院", Department.Kind.TOWN_STATION),
     ("中心学校", Department.Kind.TOWN_STATION),
+    ("司法所", Department.Kind.TOWN_STATION),
+    ("水利站", Department.Kind.TOWN_STATION),
+    ("村镇建设办公室", Department.Kind.TOWN_OFFICE),
 ]
 COUNTY_DEPARTMENTS = [
     "县交通运输局", "县住房和城乡建设局", "县教育局", "县卫生健康局", "县水利局", "县农业农村局",

@@ -55,6 +55,11 @@ class Township(RulesModel):
     address = models.CharField("人大办地址", max_length=200, blank=True)
     office_phone = models.CharField("人大办公开电话", max_length=30, blank=True)
     intro = models.TextField("简介", blank=True)
+    personal_data_retention_years = models.PositiveSmallIntegerField(
+        "群众个人信息保存年限", default=5,
+        help_text="建议办结(或撤回、不予受理)满该年数后,自动删除反映人姓名、手机号、IP 和原始照片,"
+        "保留匿名化的记录和统计数字",
+    )
     history = HistoricalRecords()
 
     TOWNSHIP_FIELD = "pk"

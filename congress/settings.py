@@ -197,6 +197,12 @@ CELERY_BEAT_SCHEDULE["congress-prune-idempotency-keys"] = {
     "task": "congress.prune_idempotency_keys",
     "schedule": 6 * 3600,
 }
+# suggestions: citizens' names, phones, IPs and photos removed once the township's retention
+# period after closing has passed (suggestions/retention.py; dry run: manage.py retention).
+CELERY_BEAT_SCHEDULE["suggestions-retention"] = {
+    "task": "suggestions.retention_apply",
+    "schedule": 24 * 3600,
+}
 # suggestions: due-soon / due-today / overdue reminders and escalation (exactly once per
 # suggestion, stage, cycle and kind; see suggestions/reminders.py).
 CELERY_BEAT_SCHEDULE["suggestions-reminder-sweep"] = {
@@ -264,6 +270,8 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# manage.py backup writes its dated archives here (README "Backup").
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 # Largest photo a user may upload (bytes); checked by content in congress.validators.
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 

@@ -118,10 +118,7 @@ def _zero_row(township: Township) -> dict:
 
 def _active_deputies(township_ids) -> QuerySet:
     """Persons on a roster: at least one mandate (any level) in force."""
-    return Deputy.objects.filter(
-        township_id__in=township_ids,
-        pk__in=Mandate.objects.filter(status=MandateStatus.ACTIVE).values("deputy_id"),
-    )
+    return Deputy.objects.filter(township_id__in=township_ids).on_roster()
 
 
 def _add_deputies(rows, ids, period: Period) -> None:
@@ -306,7 +303,7 @@ def figure_records(figure: str, *, townships: QuerySet, period: Period, today: d
             level = figure.removeprefix("level_")
             if level not in Level.values:
                 raise KeyError(figure)
-            qs = qs.filter(mandates__level=level, mandates__status=MandateStatus.ACTIVE).distinct()
+            qs = qs.on_roster(level=level)
             title = f"{Level(level).label}名单"
         if figure == "no_records":
             qs = qs.exclude(pk__in=DutyRecord.objects.filter(date__year=period.year).values("deputy_id"))

@@ -182,7 +182,7 @@ class VoterContactForm(forms.Form):
 
 class RosterUploadForm(forms.Form):
     file = forms.FileField(
-        label="花名册文件(.xlsx)",
+        label="花名册文件(.xlsx、.xls 或 .csv)",
         help_text="第一张工作表;表头含 " + "、".join(roster_excel.HEADERS),
     )
     term = forms.ModelChoiceField(
@@ -203,7 +203,7 @@ class RosterUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         try:
-            self.raw_rows = roster_excel.read_roster(upload)
+            self.sheet = roster_excel.read_roster(upload)
         except roster_excel.RosterFileError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return upload

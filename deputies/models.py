@@ -53,10 +53,22 @@ class Gender(models.TextChoices):
 
 
 class PoliticalStatus(models.TextChoices):
+    """As offices write them on a roster; the eight democratic parties each by name, and
+    "民主党派" when a roster does not say which."""
+
     CPC = "cpc", "中共党员"
     CPC_PROBATIONARY = "cpc_probationary", "中共预备党员"
     CYL = "cyl", "共青团员"
+    RCCK = "rcck", "民革党员"
+    CDL = "cdl", "民盟盟员"
+    CNDCA = "cndca", "民建会员"
+    CAPD = "capd", "民进会员"
+    CPWDP = "cpwdp", "农工党党员"
+    CZGP = "czgp", "致公党党员"
+    JIUSAN = "jiusan", "九三学社社员"
+    TDSGL = "tdsgl", "台盟盟员"
     DEMOCRATIC_PARTY = "democratic_party", "民主党派"
+    NON_PARTISAN = "non_partisan", "无党派人士"
     NONE = "masses", "群众"
 
 
@@ -106,13 +118,18 @@ class DeputyGroup(TownshipScopedModel):
 
 
 class DeputyQuerySet(models.QuerySet):
-    def on_roster(self):
-        """Deputies holding at least one active mandate, at any level: the township roster."""
-        return self.filter(
-            models.Exists(
-                Mandate.objects.filter(deputy=models.OuterRef("pk"), status=MandateStatus.ACTIVE)
-            )
-        )
+    def on_roster(self, *, level: str | None = None, term_number: int | None = None):
+        """**The** definition of "on the roster": deputies holding at least one active mandate
+        (at ``level`` and in ``term_number`` when given). An ``EXISTS`` filter, never a join, so
+        a person with several mandates is one row; the township roster is ``on_roster()``, the
+        voting roster of a township congress term ``on_roster(level=TOWN, term_number=n)``
+        (see ``deputies.selectors.term_roster``)."""
+        mandates = Mandate.objects.filter(deputy=models.OuterRef("pk"), status=MandateStatus.ACTIVE)
+        if level is not None:
+            mandates = mandates.filter(level=level)
+        if term_number is not None:
+            mandates = mandates.filter(term_number=term_number)
+        return self.filter(models.Exists(mandates))
 
 
 class Deputy(TownshipScopedModel):
@@ -164,6 +181,16 @@ class Deputy(TownshipScopedModel):
         verbose_name_plural = "人大代表"
         ordering = ["township", "district__number", "name"]
         indexes = [models.Index(fields=["township", "name"], name="deputy_township_name")]
+        constraints = [
+            # The identity rule of the roster import (docs/deputies.md): one person per name,
+            # birth date and electoral district in a township. With the per-deputy constraint on
+            # Mandate this makes two active mandates of one person at one level and term
+            # impossible, even when two imports of the same file race.
+            models.UniqueConstraint(
+                fields=["township", "name", "birth_date", "district"],
+                name="deputy_one_person_per_name_birth_date_district",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -216,6 +243,10 @@ class Mandate(RulesModel):
             models.CheckConstraint(
                 condition=Q(status="active") | Q(status_date__isnull=False),
                 name="mandate_ended_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="active") | ~Q(status_reason=""),
+                name="mandate_ended_has_reason",
             ),
             models.CheckConstraint(condition=Q(term_number__gte=1), name="mandate_term_positive"),
         ]

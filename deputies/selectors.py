@@ -70,17 +70,11 @@ def term_roster(term: Term) -> QuerySet[Deputy]:
     live in the township are on :func:`township_roster` but not here unless they also hold a
     town mandate of that term. One row per deputy (the database allows one active mandate per
     deputy, level and term)."""
-    return Deputy.objects.filter(
-        Exists(
-            Mandate.objects.filter(
-                deputy=OuterRef("pk"),
-                level=Level.TOWN,
-                status=MandateStatus.ACTIVE,
-                term_number=term.number,
-            )
-        ),
-        township_id=term.township_id,
-    ).order_by("name", "pk")
+    return (
+        Deputy.objects.filter(township_id=term.township_id)
+        .on_roster(level=Level.TOWN, term_number=term.number)
+        .order_by("name", "pk")
+    )
 
 
 def duty_weights(township: Township) -> dict[str, Decimal]:
@@ -310,7 +304,7 @@ def district_board(district: ElectoralDistrict, *, year: int | None = None) -> l
 
 def districts_with_deputy_counts(township: Township) -> QuerySet[ElectoralDistrict]:
     """The township's districts with ``deputy_count`` (roster deputies) for the public index."""
-    on_roster = Q(deputies__mandates__status=MandateStatus.ACTIVE)
+    on_roster = Q(deputies__in=Deputy.objects.on_roster())
     return (
         township.districts.prefetch_related("villages")
         .annotate(deputy_count=Count("deputies", filter=on_roster, distinct=True))

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from congress.exceptions import ApplicationError
+from congress.models import ElectoralDistrict
+from congress.table_import import ImportResult
 from congress.validators import normalize_mobile
 
 from .models import (
@@ -71,25 +73,111 @@ class DeputyError(ApplicationError):
 # --- Mandates --------------------------------------------------------------------------------
 
 
-def mandate_change_status(
-    *, actor, mandate: Mandate, status: str, date: datetime.date, reason: str
-) -> Mandate:
-    """End (or correct the status of) a mandate with its date and reason. The mandate row is
-    kept: history is never deleted."""
-    if status not in MandateStatus.values:
+def _assign_changed(obj, changes: dict) -> list[str]:
+    """Set the values that differ; return their field names (for ``update_fields``)."""
+    changed = [name for name, value in changes.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, changes[name])
+    return changed
+
+
+MANDATE_FIELDS = ("level", "term_number", "elected_on", "status", "status_date", "status_reason")
+
+
+def mandate_validate(mandate: Mandate) -> None:
+    """The rules every mandate write keeps (raises DeputyError); forms call it to show the
+    message early, the services call it again under the lock."""
+    if mandate.level not in Level.values:
+        raise DeputyError("未知的代表层级。")
+    if mandate.status not in MandateStatus.values:
         raise DeputyError("未知的代表资格状态。")
+    if not mandate.term_number or mandate.term_number < 1:
+        raise DeputyError("届次须为正整数。")
+    mandate.status_reason = (mandate.status_reason or "").strip()
+    if mandate.status != MandateStatus.ACTIVE and not (
+        mandate.status_date and mandate.status_reason
+    ):
+        raise DeputyError("终止代表资格须填写变更日期和原因。")
+    if (
+        mandate.status == MandateStatus.ACTIVE
+        and Mandate.objects.filter(
+            deputy_id=mandate.deputy_id,
+            level=mandate.level,
+            term_number=mandate.term_number,
+            status=MandateStatus.ACTIVE,
+        )
+        .exclude(pk=mandate.pk)
+        .exists()
+    ):
+        raise DeputyError(
+            f"该代表已有第{mandate.term_number}届{mandate.get_level_display()}的在任资格。"
+        )
+
+
+def mandate_create(
+    *,
+    actor,
+    deputy: Deputy,
+    level: str,
+    term_number: int,
+    elected_on: datetime.date | None = None,
+    status: str = MandateStatus.ACTIVE,
+    status_date: datetime.date | None = None,
+    status_reason: str = "",
+) -> Mandate:
+    """Add a mandate to a deputy. At most one active mandate per deputy, level and term (also a
+    database constraint); an ended one needs its date and reason."""
     with transaction.atomic():
+        deputy = Deputy.objects.select_for_update().get(pk=deputy.pk)
+        mandate = Mandate(
+            deputy=deputy,
+            level=level,
+            term_number=term_number,
+            elected_on=elected_on,
+            status=status,
+            status_date=status_date,
+            status_reason=status_reason,
+        )
+        if not actor.has_perm("deputies.change_mandate", mandate):
+            raise PermissionDenied("您无权修改该代表的代表资格。")
+        mandate_validate(mandate)
+        mandate._history_user = actor
+        mandate.save()
+    return mandate
+
+
+def mandate_update(*, actor, mandate: Mandate, **changes) -> Mandate:
+    """Correct or end a mandate (any of ``MANDATE_FIELDS``). The row is kept: history is never
+    deleted; each change is a history row with the actor."""
+    unknown = set(changes) - set(MANDATE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown fields {unknown}")
+    with transaction.atomic():
+        Deputy.objects.select_for_update().filter(pk=mandate.deputy_id).order_by().first()
         mandate = Mandate.objects.select_for_update().select_related("deputy").get(pk=mandate.pk)
         if not actor.has_perm("deputies.change_mandate", mandate):
             raise PermissionDenied("您无权修改该代表的代表资格。")
-        if status != MandateStatus.ACTIVE and not (date and reason.strip()):
-            raise DeputyError("终止代表资格须填写变更日期和原因。")
-        mandate.status = status
-        mandate.status_date = date
-        mandate.status_reason = reason.strip()
+        changed = _assign_changed(mandate, changes)
+        if not changed:
+            return mandate
+        if "status" in changed and mandate.status == MandateStatus.ACTIVE:
+            mandate.status_date, mandate.status_reason = None, ""
+            changed = list({*changed, "status_date", "status_reason"})
+        mandate_validate(mandate)
         mandate._history_user = actor
-        mandate.save(update_fields=["status", "status_date", "status_reason"])
+        mandate.save(update_fields=changed)
     return mandate
+
+
+def mandate_change_status(
+    *, actor, mandate: Mandate, status: str, date: datetime.date, reason: str
+) -> Mandate:
+    """End (or correct the status of) a mandate with its date and reason."""
+    if status not in MandateStatus.values:
+        raise DeputyError("未知的代表资格状态。")
+    return mandate_update(
+        actor=actor, mandate=mandate, status=status, status_date=date, status_reason=reason.strip()
+    )
 
 
 # --- Duty records ----------------------------------------------------------------------------
@@ -264,6 +352,69 @@ def voter_contact_delete(*, actor, contact: VoterContact) -> None:
         contact.delete()
 
 
+# --- Deputies ------------------------------------------------------------------------------
+
+DEPUTY_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "political_status",
+    "education",
+    "occupation",
+    "employer",
+    "category",
+    "district",
+    "group",
+    "phone",
+    "is_presidium_member",
+)
+
+
+def _check_deputy_scope(deputy: Deputy) -> None:
+    for name in ("district", "group"):
+        value = getattr(deputy, name)
+        if value is not None and value.township_id != deputy.township_id:
+            raise DeputyError("选区和代表小组必须属于该代表所在的乡镇。")
+
+
+def deputy_create(*, actor, township, **fields) -> Deputy:
+    """A person on the township's roster (mandates are added with :func:`mandate_create`)."""
+    unknown = set(fields) - set(DEPUTY_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown fields {unknown}")
+    deputy = Deputy(township=township, **fields)
+    if not actor.has_perm("deputies.add_deputy") or not (
+        actor.is_superuser or actor.township_id == township.pk
+    ):
+        raise PermissionDenied("您无权为该乡镇登记代表。")
+    _check_deputy_scope(deputy)
+    with transaction.atomic():
+        deputy.full_clean(exclude=["user", "photo"])
+        deputy._history_user = actor
+        deputy.save()
+    return deputy
+
+
+def deputy_update(*, actor, deputy: Deputy, **changes) -> Deputy:
+    """Change a deputy's profile fields; a history row records the actor, old and new."""
+    unknown = set(changes) - set(DEPUTY_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown fields {unknown}")
+    with transaction.atomic():
+        deputy = Deputy.objects.select_for_update().get(pk=deputy.pk)
+        if not actor.has_perm("deputies.change_deputy", deputy):
+            raise PermissionDenied("您无权修改该代表的信息。")
+        changed = _assign_changed(deputy, changes)
+        if not changed:
+            return deputy
+        _check_deputy_scope(deputy)
+        deputy.full_clean(exclude=["user", "photo"])
+        deputy._history_user = actor
+        deputy.save(update_fields=changed)
+    return deputy
+
+
 # --- Roster import ---------------------------------------------------------------------------
 
 
@@ -272,65 +423,105 @@ def roster_import(
     actor,
     township,
     term,
-    check,
+    rows,
     level_terms: dict[str, int],
+    resolutions: dict[str, str] | None = None,
     skip_invalid: bool = False,
-) -> list[Deputy]:
-    """Write the rows of a checked roster sheet (:func:`deputies.roster_excel.check_rows`):
-    one Deputy per row, one active Mandate per level (the town level in ``term``, the others in
-    ``level_terms[level]``), groups created as named. All or nothing: with any invalid row and
-    ``skip_invalid`` False nothing is written; with ``skip_invalid`` the valid rows are."""
+) -> ImportResult:
+    """Apply a roster sheet (:func:`deputies.roster_excel.read_roster`): new persons are
+    created, matched persons updated (only the columns the row fills; new levels added as
+    active mandates — the town level in ``term``, the others in ``level_terms[level]``), groups
+    created as named. Every write goes through :func:`deputy_create` / :func:`deputy_update` /
+    :func:`mandate_create`, with history.
+
+    The rows are checked again *inside* a lock on the township, so two imports of the same
+    file one after the other or at the same time match the persons the first created instead
+    of creating them twice (the database constraint on the person is the last line). All or
+    nothing: with any row in error and ``skip_invalid`` False nothing is written; rows still
+    awaiting confirmation are skipped and reported."""
+    from congress.models import Township
+
+    from .roster_excel import check_rows
+
     if not actor.has_perm("deputies.add_deputy") or not (
         actor.is_superuser or actor.township_id == township.pk
     ):
         raise PermissionDenied("您无权向该乡镇导入代表。")
     if term.township_id != township.pk:
         raise DeputyError("所选届次不属于该乡镇。")
-    if check.invalid_rows and not skip_invalid:
-        raise DeputyError(
-            f"有 {len(check.invalid_rows)} 行存在错误,未导入任何数据。请修改后重新上传,或选择跳过错误行。"
-        )
-    rows = check.valid_rows
-    if not rows:
-        raise DeputyError("没有可以导入的有效行。")
-    created = []
+    result = ImportResult()
     with transaction.atomic():
-        groups = {g.name: g for g in DeputyGroup.objects.filter(township=township, term=term)}
-        for row in rows:
-            c = row.cleaned
-            group = None
-            if c["group_name"]:
-                group = groups.get(c["group_name"])
-                if group is None:
-                    group = DeputyGroup(township=township, term=term, name=c["group_name"])
-                    group._history_user = actor
-                    group.save()
-                    groups[group.name] = group
-            deputy = Deputy(
-                township=township,
-                name=c["name"],
-                gender=c["gender"],
-                ethnicity=c["ethnicity"],
-                birth_date=c["birth_date"],
-                political_status=c["political_status"],
-                education=c["education"],
-                occupation=c["occupation"],
-                employer=c["employer"],
-                category=c["category"],
-                district_id=c["district_id"],
-                group=group,
-                phone=c["phone"],
-                is_presidium_member=c["is_presidium_member"],
+        Township.objects.select_for_update().filter(pk=township.pk).order_by().first()
+        check = check_rows(rows, township=township, term=term, resolutions=resolutions)
+        if check.invalid_rows and not skip_invalid:
+            raise DeputyError(
+                f"有 {len(check.invalid_rows)} 行存在错误,未导入任何数据。请修改后重新上传,或选择跳过错误行。"
             )
-            deputy._history_user = actor
-            deputy.save()
-            for level in c["levels"]:
-                mandate = Mandate(
+        if not check.writable and not check.unchanged:
+            raise DeputyError("没有可以导入的有效行。")
+        groups = {g.name: g for g in DeputyGroup.objects.filter(township=township, term=term)}
+
+        def group_named(name):
+            if not name:
+                return None
+            if name not in groups:
+                group = DeputyGroup(township=township, term=term, name=name)
+                group._history_user = actor
+                group.save()
+                groups[name] = group
+            return groups[name]
+
+        for row in check.rows:
+            c = row.cleaned
+            if row.action == "create":
+                deputy = _create_from_row(actor, township, c, group_named)
+                result.created.append(row)
+            elif row.action == "update":
+                deputy = row.deputy
+                changes = {}
+                for change in row.changes:
+                    if change.field == "levels":
+                        continue
+                    if change.field == "group_name":
+                        changes["group"] = group_named(c["group_name"])
+                    elif change.field == "district_id":
+                        changes["district"] = ElectoralDistrict.objects.get(pk=c["district_id"])
+                    else:
+                        changes[change.field] = c[change.field]
+                if changes:
+                    deputy = deputy_update(actor=actor, deputy=deputy, **changes)
+                result.updated.append(row)
+            elif row.action == "unchanged":
+                result.unchanged.append(row)
+                continue
+            else:
+                result.skipped.append(row)
+                continue
+            for level in row.new_levels:
+                mandate_create(
+                    actor=actor,
                     deputy=deputy,
                     level=level,
                     term_number=term.number if level == Level.TOWN else level_terms[level],
                 )
-                mandate._history_user = actor
-                mandate.save()
-            created.append(deputy)
-    return created
+    return result
+
+
+def _create_from_row(actor, township, c, group_named) -> Deputy:
+    return deputy_create(
+        actor=actor,
+        township=township,
+        name=c["name"],
+        gender=c["gender"],
+        ethnicity=c["ethnicity"],
+        birth_date=c["birth_date"],
+        political_status=c["political_status"],
+        education=c["education"],
+        occupation=c["occupation"],
+        employer=c["employer"],
+        category=c["category"],
+        district=ElectoralDistrict.objects.get(pk=c["district_id"]) if c["district_id"] else None,
+        group=group_named(c["group_name"]),
+        phone=c["phone"],
+        is_presidium_member=c["is_presidium_member"],
+    )

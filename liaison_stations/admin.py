@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from congress.admin_base import ScopedFormFieldsMixin, TownshipScopedAdmin, TownshipScopedInline
 from congress.rates import percent, percent_text
+from congress.table_import import TableImportAdminMixin
 from congress.tenancy import user_townships
 
 from . import selectors, services
@@ -34,6 +35,7 @@ from .models import (
     WorkPlan,
     WorkPlanItem,
 )
+from .staff_import import StationStaffImporter
 from .templatetags.station_tags import suggestion_action
 
 
@@ -47,7 +49,8 @@ class ReceptionRuleInline(TownshipScopedInline):
 
 
 @admin.register(Station)
-class StationAdmin(TownshipScopedAdmin):
+class StationAdmin(TableImportAdminMixin, TownshipScopedAdmin):
+    importer = StationStaffImporter()
     list_display = ["name", "kind", "parent", "township", "convener", "administrator",
                     "deputy_count", "compliance", "is_active"]
     list_filter = ["kind", "is_active", "standard_set", "township"]

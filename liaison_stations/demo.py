@@ -23,7 +23,7 @@ from faker import Faker
 from congress.models import User, Village
 from congress.validators import cn_number
 from deputies.demo import away_deputy_ids
-from deputies.models import Deputy, DeputyGroup, DutyKind, MandateStatus
+from deputies.models import Deputy, DeputyGroup, DutyKind
 
 from . import services
 from .models import (
@@ -80,8 +80,8 @@ EVIDENCE_NOTES = {
 
 def _deputies(township):
     return list(
-        Deputy.objects.filter(township=township, mandates__status=MandateStatus.ACTIVE)
-        .distinct()
+        Deputy.objects.filter(township=township)
+        .on_roster()
         .order_by("district__number", "name", "pk")
     )
 

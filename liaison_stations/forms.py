@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from congress.models import Village
 from congress.validators import mobile_validator, normalize_mobile
-from deputies.models import Deputy, MandateStatus
+from deputies.models import Deputy
 
 from .models import (
     ActivityPhoto,
@@ -39,8 +39,8 @@ class DeputyChoiceField(forms.ModelMultipleChoiceField):
 def township_deputies(station):
     """Deputies of the station's township with an active mandate, the station's own first."""
     return (
-        Deputy.objects.filter(township=station.township, mandates__status=MandateStatus.ACTIVE)
-        .distinct()
+        Deputy.objects.filter(township=station.township)
+        .on_roster()
         .only("pk", "name", "township_id")
         .order_by("name")
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from congress.rates import percent
 from congress.tenancy import scope_to_user
-from deputies.models import Deputy, MandateStatus
+from deputies.models import Deputy
 
 from .models import (
     ReceptionDay,
@@ -145,7 +145,7 @@ def deputies_without_station(township):
     the office must clear (DOMAIN §4: every deputy belongs to at least one station)."""
     return (
         Deputy.objects.filter(township=township, stations__isnull=True)
-        .filter(mandates__status=MandateStatus.ACTIVE)
+        .on_roster()
         .select_related("group", "district")
         .distinct()
         .order_by("district__number", "name")

@@ -11,7 +11,8 @@ from django.http import Http404
 
 from congress.models import Term, Township
 from congress.tenancy import scope_to_user
-from deputies.models import Deputy, Level, Mandate, MandateStatus
+from deputies.models import Deputy
+from deputies.selectors import term_roster as deputies_term_roster
 
 from . import conf
 from .models import (
@@ -32,21 +33,9 @@ from .models import (
 
 
 def term_roster(term: Term) -> QuerySet:
-    """The voting deputies of a term: deputies of the term's township holding an ACTIVE
-    town-level mandate of that term number. Uses ``deputies.selectors.term_roster`` when the
-    deputies app provides it, so there is one definition."""
-    try:
-        from deputies.selectors import term_roster as deputies_term_roster
-    except ImportError:
-        deputies_term_roster = None
-    if deputies_term_roster is not None:
-        return deputies_term_roster(term)
-    active = Mandate.objects.filter(
-        level=Level.TOWN, term_number=term.number, status=MandateStatus.ACTIVE
-    )
-    return Deputy.objects.filter(
-        township_id=term.township_id, pk__in=active.values("deputy_id")
-    ).order_by("name", "pk")
+    """The voting deputies of a term: ``deputies.selectors.term_roster`` (one definition, one
+    row per person)."""
+    return deputies_term_roster(term)
 
 
 def roster_size(term: Term) -> int:

@@ -51,6 +51,21 @@ TOPICS = [
 ]
 
 
+# Who handles each kind of case, as a township would dispatch it (lead department first found).
+TOPIC_DEPARTMENTS = {
+    "村道破损严重,雨天积水": ["村镇建设办公室", "县交通运输局"],
+    "路灯损坏,夜间出行不安全": ["村镇建设办公室"],
+    "饮水水压不足": ["水利站", "县水利局"],
+    "茶叶销售渠道单一": ["经济发展办公室", "农业农村办公室"],
+    "河道垃圾堆积": ["农业农村办公室", "综合行政执法队"],
+    "上下学交通安全": ["平安建设办公室", "中心学校"],
+    "村卫生室缺少常用药": ["卫生院", "县卫生健康局"],
+    "邻里宅基地纠纷": ["司法所", "自然资源所"],
+    "农村客运班次太少": ["县交通运输局", "经济发展办公室"],
+    "农田灌溉渠道淤塞": ["水利站", "农业农村办公室"],
+}
+
+
 def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
 
@@ -64,6 +79,8 @@ class _Builder:
         self.prefix = "D" + township.slug[:2].upper()
         self.villages = list(township.villages.order_by("pk"))
         self.departments = list(Department.objects.filter(township=township, is_active=True).order_by("pk"))
+        self.by_name = {d.name: d for d in Department.objects.filter(
+            Q(township=township) | Q(county_id=township.county_id, township__isnull=True), is_active=True)}
         self.social = next((d for d in self.departments if d.name == "社会事务办公室"), self.departments[0] if self.departments else None)
         self.categories = {c.name: c for c in Category.objects.all()}
         self.chair = User.objects.filter(township=township, role=Role.CHAIR).order_by("pk").first()
@@ -103,6 +120,13 @@ class _Builder:
             return None
         return self.demo_deputy if n % 3 == 0 else self.deputies[n % len(self.deputies)]
 
+    def department_for(self, title: str, n: int):
+        """The department that handles this kind of case (TOPIC_DEPARTMENTS), else any."""
+        for name in TOPIC_DEPARTMENTS.get(title, []):
+            if name in self.by_name:
+                return self.by_name[name]
+        return self.social if n % 2 == 0 else self.departments[n % len(self.departments)]
+
     def make(self, n, *, state, channel, kind=Kind.SUGGESTION, topic=None, start: datetime.date,
              reply_class="A", rating=Rating.SATISFIED, due_offset=None, key=False, public=True,
              direct_answer="", department=None, extension=False):
@@ -115,7 +139,7 @@ class _Builder:
         village = self.villages[n % len(self.villages)] if self.villages else None
         vname = village.name if village else "本村"
         deputy = self.deputy(n)
-        department = department or (self.social if n % 2 == 0 else self.departments[n % len(self.departments)])
+        department = department or self.department_for(title, n)
         anonymous = n % 7 == 0
         s = Suggestion(
             township=self.township, code=code, channel=channel, kind=kind,
@@ -197,8 +221,10 @@ class _Builder:
         Suggestion.objects.filter(pk=s.pk).update(submitted_at=_at(start, 9))
         if s.lead_deputy is None and state == State.SUBMITTED and self.deputies:
             s.routed_deputies.add(*[d for d in {self.demo_deputy, self.deputies[n % len(self.deputies)]} if d])
-        if s.dispatched_at and n % 4 == 0 and len(self.departments) > 1:
-            s.co_departments.add(self.departments[(n + 3) % len(self.departments)])
+        if s.dispatched_at and n % 4 == 0:
+            co = [self.by_name[name] for name in TOPIC_DEPARTMENTS.get(title, [])[1:] if name in self.by_name]
+            if co and co[0] != department:
+                s.co_departments.add(co[0])
         for action, frm, to, when, note in events:
             actor = {"submit": self.staff, "claim": s.lead_deputy.user if s.lead_deputy else None,
                      "present": s.lead_deputy.user if s.lead_deputy else None, "answer": s.lead_deputy.user if s.lead_deputy else None,

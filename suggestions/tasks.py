@@ -18,3 +18,11 @@ def sweep_once_when_the_worker_starts(sender=None, **kwargs):
     after an outage) reminds overdue items at once. The sweep claims each reminder exactly once,
     so this extra run never sends a notice twice."""
     reminder_sweep_task.delay()
+
+
+@shared_task(name="suggestions.retention_apply")
+def retention_apply_task() -> dict:
+    """Daily: remove citizens' personal data past each township's retention period."""
+    from .retention import retention_apply
+
+    return retention_apply()

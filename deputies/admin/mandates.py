@@ -1,25 +1,73 @@
-"""Mandates (代表资格) as an inline of the deputy's page."""
+"""Mandates (代表资格) as an inline of the deputy's page. The inline validates with the mandate
+service's rules and the deputy admin saves each row through ``mandate_create`` /
+``mandate_update`` (see ``DeputyAdmin.save_formset``), so the admin writes history with the actor
+like every other door."""
 
 from django import forms
 
 from congress.admin_base import TownshipScopedInline
 
-from ..models import Mandate, MandateStatus
+from ..models import Mandate
+from ..services import MANDATE_FIELDS, DeputyError, mandate_create, mandate_update, mandate_validate
 
 
 class MandateInlineForm(forms.ModelForm):
     class Meta:
         model = Mandate
-        fields = ["level", "term_number", "elected_on", "status", "status_date", "status_reason"]
+        fields = list(MANDATE_FIELDS)
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("status") and cleaned["status"] != MandateStatus.ACTIVE:
-            if not cleaned.get("status_date"):
-                self.add_error("status_date", "终止代表资格须填写变更日期。")
-            if not (cleaned.get("status_reason") or "").strip():
-                self.add_error("status_reason", "终止代表资格须填写原因。")
+        if self.errors or not self.has_changed():
+            return cleaned
+        candidate = Mandate(
+            pk=self.instance.pk,
+            deputy_id=self.instance.deputy_id,
+            **{name: cleaned.get(name) for name in MANDATE_FIELDS},
+        )
+        try:
+            mandate_validate(candidate)
+        except DeputyError as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return cleaned
+
+
+class MandateFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or form.errors or data.get("status") != "active":
+                continue
+            key = (data.get("level"), data.get("term_number"))
+            if key in seen:
+                raise forms.ValidationError("同一层级、同一届次只能有一条在任的代表资格。")
+            seen.add(key)
+
+
+def save_mandate_formset(*, actor, deputy, formset) -> None:
+    """Each new or changed row through the mandate services (nothing is ever deleted). Fills
+    the formset's ``new_objects``/``changed_objects`` for the admin's change message."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.forms:
+        if not form.has_changed() or not getattr(form, "cleaned_data", None):
+            continue
+        if form.instance.pk:
+            formset.changed_objects.append((form.instance, form.changed_data))
+            mandate_update(
+                actor=actor,
+                mandate=form.instance,
+                **{name: form.cleaned_data[name] for name in MANDATE_FIELDS},
+            )
+        else:
+            formset.new_objects.append(
+                mandate_create(
+                    actor=actor,
+                    deputy=deputy,
+                    **{name: form.cleaned_data[name] for name in MANDATE_FIELDS},
+                )
+            )
 
 
 class MandateInline(TownshipScopedInline):
@@ -27,6 +75,7 @@ class MandateInline(TownshipScopedInline):
 
     model = Mandate
     form = MandateInlineForm
+    formset = MandateFormSet
     extra = 0
     can_delete = False
     verbose_name = "代表资格"

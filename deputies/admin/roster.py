@@ -15,7 +15,7 @@ from ..models import Deputy, DeputyGroup, Level, Mandate, MandateStatus
 from .common import PhoneHidingMixin, _xlsx_response
 from .import_wizard import RosterImportMixin
 from .ledgers import LedgerViewsMixin
-from .mandates import MandateInline
+from .mandates import MandateInline, save_mandate_formset
 
 
 class DeputyGroupForm(forms.ModelForm):
@@ -65,9 +65,7 @@ class ActiveLevelFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(
-                mandates__level=self.value(), mandates__status=MandateStatus.ACTIVE
-            ).distinct()
+            return queryset.on_roster(level=self.value())
         return queryset
 
 
@@ -140,6 +138,12 @@ class DeputyAdmin(RosterImportMixin, LedgerViewsMixin, PhoneHidingMixin, Townshi
                 )
             )
         )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Mandate:
+            save_mandate_formset(actor=request.user, deputy=form.instance, formset=formset)
+            return
+        super().save_formset(request, form, formset, change)
 
     @admin.display(description="在任层级")
     def levels(self, obj):

@@ -283,3 +283,43 @@ def test_ledgers_page_for_staff(client, office):
         reverse("admin:deputies_deputy_ledger_download", args=[office.deputy.pk, "all", "docx"])
     )
     assert response.status_code == 200
+
+
+def test_mandate_inline_saves_through_the_mandate_service(client, office):
+    """A new mandate typed in the inline is checked like every other door (one active per level
+    and term) and its history names the staff member."""
+    client.force_login(office.staff)
+    deputy = office.deputy
+    mandate = deputy.mandates.get()
+    data = {
+        "township": office.township.pk,
+        "name": deputy.name,
+        "gender": deputy.gender,
+        "ethnicity": "汉族",
+        "political_status": deputy.political_status,
+        "category": deputy.category,
+        "district": deputy.district.pk,
+        "group": deputy.group.pk,
+        "phone": deputy.phone,
+        "user": deputy.user.pk,
+        "mandates-TOTAL_FORMS": "2",
+        "mandates-INITIAL_FORMS": "1",
+        "mandates-0-id": mandate.pk,
+        "mandates-0-deputy": deputy.pk,
+        "mandates-0-level": Level.TOWN,
+        "mandates-0-term_number": 6,
+        "mandates-0-status": "active",
+        "mandates-1-deputy": deputy.pk,
+        "mandates-1-level": Level.TOWN,
+        "mandates-1-term_number": 6,
+        "mandates-1-status": "active",
+    }
+    url = reverse("admin:deputies_deputy_change", args=[deputy.pk])
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "该代表已有第6届乡镇人大代表的在任资格" in response.content.decode()
+    assert deputy.mandates.count() == 1
+    data.update({"mandates-1-level": Level.COUNTY, "mandates-1-term_number": 18})
+    assert client.post(url, data).status_code == 302
+    county = deputy.mandates.get(level=Level.COUNTY)
+    assert county.history.latest().history_user == office.staff

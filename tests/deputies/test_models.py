@@ -50,3 +50,29 @@ def test_mandates_are_never_deleted(office):
     mandate = office.deputy.mandates.get()
     assert not office.staff.has_perm("deputies.delete_mandate", mandate)
     assert office.staff.has_perm("deputies.change_mandate", mandate)
+
+
+def test_an_ended_mandate_needs_its_reason_too():
+    deputy = DeputyFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Mandate.objects.create(
+            deputy=deputy,
+            level=Level.TOWN,
+            term_number=6,
+            status=MandateStatus.RECALLED,
+            status_date=datetime.date(2025, 1, 1),
+            status_reason="",
+        )
+
+
+def test_on_roster_counts_a_person_with_several_mandates_once(office):
+    from deputies.models import Deputy
+    from deputies.selectors import term_roster
+
+    deputy = office.add_deputy(Level.TOWN, Level.COUNTY, Level.CITY)
+    roster = Deputy.objects.filter(township=office.township).on_roster()
+    assert list(roster).count(deputy) == 1
+    assert list(term_roster(office.term)).count(deputy) == 1
+    assert deputy in Deputy.objects.on_roster(level=Level.COUNTY)
+    assert deputy not in Deputy.objects.on_roster(level=Level.PROVINCE)
+    assert deputy not in Deputy.objects.on_roster(level=Level.TOWN, term_number=5)

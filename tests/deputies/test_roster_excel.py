@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
+from congress import sheets
 from deputies import roster_excel
 from deputies.models import Deputy, DeputyGroup, Level, Mandate
 from deputies.services import DeputyError, roster_import
@@ -144,19 +145,19 @@ def test_nothing_is_imported_while_a_row_is_bad_unless_the_user_skips_them(offic
             actor=office.staff,
             township=office.township,
             term=office.term,
-            check=result,
+            rows=result.sheet,
             level_terms={Level.COUNTY: 18},
         )
     assert Deputy.objects.count() == before
-    created = roster_import(
+    done = roster_import(
         actor=office.staff,
         township=office.township,
         term=office.term,
-        check=result,
+        rows=result.sheet,
         level_terms={Level.COUNTY: 18},
         skip_invalid=True,
     )
-    assert [d.name for d in created] == ["赵一", "钱二"]
+    assert [r.name for r in done.created] == ["赵一", "钱二"]
     zhao = Deputy.objects.get(name="赵一")
     assert sorted(Mandate.objects.filter(deputy=zhao).values_list("level", "term_number")) == [
         ("county", 18),
@@ -173,7 +174,7 @@ def test_nothing_is_imported_while_a_row_is_bad_unless_the_user_skips_them(offic
     assert zhao.history.latest().history_user == office.staff
 
 
-def test_a_person_already_on_the_roster_is_a_duplicate(office):
+def test_a_person_already_on_the_roster_is_matched_not_duplicated(office):
     result = check(
         sheet(
             (
@@ -193,7 +194,8 @@ def test_a_person_already_on_the_roster_is_a_duplicate(office):
         ),
         office,
     )
-    assert result.rows[0].errors == ["重复:该代表已在本乡镇花名册中"]
+    assert result.rows[0].action == "unchanged"
+    assert result.rows[0].deputy == office.deputy
 
 
 def test_staff_of_another_township_cannot_import_here(office):
@@ -203,7 +205,7 @@ def test_staff_of_another_township_cannot_import_here(office):
             actor=office.other_staff,
             township=office.township,
             term=office.term,
-            check=result,
+            rows=result.sheet,
             level_terms={Level.COUNTY: 18},
         )
 
@@ -221,7 +223,7 @@ def test_old_xls_file_is_asked_to_be_saved_as_xlsx():
 
 
 def test_a_file_over_the_size_limit_is_refused_before_reading():
-    upload = SimpleUploadedFile("big.xlsx", b"PK" + b"0" * roster_excel.MAX_BYTES)
+    upload = SimpleUploadedFile("big.xlsx", b"PK" + b"0" * sheets.MAX_BYTES)
     with pytest.raises(roster_excel.RosterFileError, match="文件过大"):
         roster_excel.read_roster(upload)
 
@@ -236,7 +238,7 @@ def test_missing_columns_are_named():
 def test_sheet_without_header_or_rows_is_explained():
     with pytest.raises(roster_excel.RosterFileError, match="没有找到表头"):
         roster_excel.read_roster(sheet(("a", "b"), header=["甲", "乙"]))
-    with pytest.raises(roster_excel.RosterFileError, match="没有任何代表数据"):
+    with pytest.raises(roster_excel.RosterFileError, match="没有任何可导入的数据行"):
         roster_excel.read_roster(sheet())
 
 

@@ -32,7 +32,9 @@ def test_roster_counts_a_person_once_and_shows_every_level(office):
 
 def test_roster_leaves_out_people_whose_mandates_all_ended(office):
     gone = office.add_deputy(Level.TOWN)
-    gone.mandates.update(status=MandateStatus.DECEASED, status_date=datetime.date(2025, 1, 1))
+    gone.mandates.update(
+        status=MandateStatus.DECEASED, status_date=datetime.date(2025, 1, 1), status_reason="去世"
+    )
     assert gone not in township_roster(office.township)
 
 
@@ -40,7 +42,9 @@ def test_term_roster_counts_active_town_mandates_of_that_term_only(office):
     county_only = office.add_deputy(Level.COUNTY)
     both = office.add_deputy(Level.COUNTY, Level.TOWN)
     resigned = office.add_deputy(Level.TOWN)
-    resigned.mandates.update(status=MandateStatus.RESIGNED, status_date=datetime.date(2025, 1, 1))
+    resigned.mandates.update(
+        status=MandateStatus.RESIGNED, status_date=datetime.date(2025, 1, 1), status_reason="辞职"
+    )
     previous = office.add_deputy()
     previous.mandates.update(term_number=5)
     MandateFactory(
@@ -49,6 +53,7 @@ def test_term_roster_counts_active_town_mandates_of_that_term_only(office):
         term_number=5,
         status=MandateStatus.TERMINATED,
         status_date=datetime.date(2021, 12, 27),
+        status_reason="任期届满",
     )
     roster = list(term_roster(office.term))
     assert set(roster) == {office.deputy, office.other_deputy, both}

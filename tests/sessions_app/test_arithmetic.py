@@ -68,7 +68,9 @@ def test_roster_counts_only_active_town_mandates_of_the_term(hall):
     old_term = DeputyFactory(township=hall.township)
     MandateFactory(deputy=old_term, term_number=5)
     resigned = hall.roster[0]
-    Mandate.objects.filter(deputy=resigned).update(status=MandateStatus.RESIGNED, status_date="2026-01-01")
+    Mandate.objects.filter(deputy=resigned).update(
+        status=MandateStatus.RESIGNED, status_date="2026-01-01", status_reason="辞职"
+    )
     roster = set(selectors.term_roster(hall.term))
     assert county_only not in roster and old_term not in roster and resigned not in roster
     assert len(roster) == len(hall.roster) - 1

@@ -55,3 +55,16 @@ def test_demo_every_state_real_figures_and_idempotent(monkeypatch):
     load_demo(today=TODAY)
     after = (Suggestion.objects.count(), list(Suggestion.objects.order_by("pk").values_list("code", "state", "due_date")))
     assert before == after
+
+
+def test_demo_departments_fit_their_cases():
+    load_demo(today=TODAY)
+    lead = dict(
+        Suggestion.objects.filter(township__slug="liuhe", lead_department__isnull=False)
+        .values_list("title", "lead_department__name").distinct()
+    )
+    assert lead.get("农田灌溉渠道淤塞") in {"水利站", "农业农村办公室"}
+    assert lead.get("邻里宅基地纠纷") == "司法所"
+    assert lead.get("村卫生室缺少常用药") == "卫生院"
+    assert "财政所" not in {lead.get(t) for t in ("农田灌溉渠道淤塞", "邻里宅基地纠纷")}
+    assert "中心学校" != lead.get("农田灌溉渠道淤塞")
