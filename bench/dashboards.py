@@ -182,28 +182,38 @@ def timed(client, url, repeat=3):
     return statistics.median(times), queries, size
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1,000,000 suggestions")
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+def arguments(doc: str, *, scale: float, repeat: int):
+    """The benchmarks' command line (--scale, --repeat)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=scale, help="1.0 = 1,000,000 suggestions")
+    parser.add_argument("--repeat", type=int, default=repeat)
+    return parser.parse_args()
 
+
+def prepare_database() -> None:
+    """Set Django up as a test run would, migrate, and say which database this is."""
     import django
 
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import override_settings, setup_test_environment
-
-    from django.utils import timezone
-
-    from congress.models import User
+    from django.test.utils import setup_test_environment
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    print(f"database: {connection.vendor} {settings.DATABASES['default'].get('NAME')}")
+    print(f"database: {connection.vendor} {settings.DATABASES['default'].get('NAME')}, "
+          f"DEBUG={settings.DEBUG}")
+
+
+def main():
+    args = arguments(__doc__, scale=1.0, repeat=3)
+    prepare_database()
+    from django.test import Client
+    from django.test.utils import override_settings
+    from django.utils import timezone
+
+    from congress.models import User
     started = time.perf_counter()
     county = build(args.scale)
     print(f"data ready in {time.perf_counter() - started:.0f} s")

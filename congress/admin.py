@@ -6,6 +6,7 @@ from .admin_base import TownshipScopedAdmin
 from .department_import import DepartmentImporter
 from .district_import import VillageDistrictImporter
 from .models import County, Department, ElectoralDistrict, Notification, Term, Township, User, Village
+from .models import NoticeChannelDefault
 from .roles import Role
 from .table_import import TableImportAdminMixin
 
@@ -101,13 +102,13 @@ class UserAdmin(TownshipScopedAdmin, DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        ("基本信息", {"fields": ["name", "title", "phone", "email"]}),
+        ("基本信息", {"fields": ["name", "title", "phone", "email", "wecom_userid"]}),
         ("角色与归属", {"fields": ["role", "county", "township", "department", "is_active"]}),
         ("系统", {"fields": ["is_superuser", "last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"fields": ["username", "usable_password", "password1", "password2"]}),
-        ("基本信息", {"fields": ["name", "title", "phone", "email"]}),
+        ("基本信息", {"fields": ["name", "title", "phone", "email", "wecom_userid"]}),
         ("角色与归属", {"fields": ["role", "county", "township", "department"]}),
     ]
 
@@ -193,6 +194,12 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self._may_edit(request)
+
+
+@admin.register(NoticeChannelDefault)
+class NoticeChannelDefaultAdmin(TownshipScopedAdmin):
+    list_display = ["role", "township", "email", "sms", "wecom"]
+    list_filter = ["role", "township"]
 
 
 from .models import Delivery  # noqa: E402

@@ -7,9 +7,11 @@ class CongressConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from .notices import checks as notice_checks  # noqa: F401
         from . import permissions as p
         from .portal_menu import register
 
         register("消息", "portal:notifications", "bell", p.is_authenticated, order=90)
         register("管理后台", "admin:index", "speedometer2", p.is_superuser | p.is_county_viewer | p.is_presidium_staff, order=80)
         register("修改密码", "portal:password_change", "key", p.is_authenticated, order=95)
+        register("提醒方式", "portal:notice_settings", "bell-fill", p.is_authenticated, order=92)

@@ -41,3 +41,40 @@ def check_site_url(app_configs, **kwargs):
             id=SITE_URL_ID,
         )]
     return []
+
+
+SECRET_KEY_ID = "congress.E110"
+# Keys published somewhere (this repository, Django's templates): never a production key.
+KNOWN_PLACEHOLDER_KEYS = frozenset({
+    "change-me-to-a-long-random-string-of-at-least-fifty-characters-0123456789",
+    "django-insecure-dev-only-key-never-use-in-production-0123456789abcdef",
+    "change-me", "changeme", "secret", "your-secret-key", "please-change-me",
+})
+
+
+def _example_keys() -> set[str]:
+    """SECRET_KEY values written in .env.example (whatever they become in later edits)."""
+    path = settings.BASE_DIR / ".env.example"
+    if not path.is_file():
+        return set()
+    keys = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name, _, value = line.partition("=")
+        if name.strip() == "SECRET_KEY" and value.strip():
+            keys.add(value.strip().strip("'\""))
+    return keys
+
+
+@register("security", deploy=True)
+def check_secret_key_placeholder(app_configs, **kwargs):
+    """``check --deploy`` fails on a SECRET_KEY copied from .env.example or another known
+    placeholder (Django's own W009 only looks at length and the django-insecure prefix)."""
+    key = settings.SECRET_KEY or ""
+    lowered = key.lower()
+    if key in KNOWN_PLACEHOLDER_KEYS | _example_keys() or "change-me" in lowered or "changeme" in lowered:
+        return [Error(
+            "SECRET_KEY 仍是示例/占位密钥,任何人都能伪造会话和密码重置链接。",
+            hint='请生成新的随机密钥,例如:python -c "import secrets; print(secrets.token_urlsafe(50))"',
+            id=SECRET_KEY_ID,
+        )]
+    return []

@@ -5,16 +5,18 @@ every role. All names are generated.
 
 Idempotent: every row is found by its natural key before it is created, and nothing that exists
 is changed, so a second run changes nothing. Feature apps extend the demo with a ``demo.py`` of
-their own exposing ``load(ctx)``; :func:`load_demo` calls them in ``INSTALLED_APPS`` order.
+their own whose ``load(ctx)`` is registered with :func:`demo_loader`; :func:`load_demo` imports
+them by Django's autodiscovery (this app names none of them) and calls them in
+``INSTALLED_APPS`` order.
 """
 
 import datetime
-import importlib
 import random as _random
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
 from faker import Faker
 
 from .models import County, Department, ElectoralDistrict, Term, Township, User, Village
@@ -214,6 +216,16 @@ def _build_accounts(ctx: DemoContext, township: Township, prefix: str) -> None:
     ctx.account(handler, f"{where}{department.name}")
 
 
+_LOADERS: list = []
+
+
+def demo_loader(load):
+    """Register an app's ``load(ctx)`` (decorator in the app's ``demo.py``), once."""
+    if load not in _LOADERS:
+        _LOADERS.append(load)
+    return load
+
+
 @transaction.atomic
 def load_demo(*, today: datetime.date | None = None) -> DemoContext:
     fake = Faker("zh_CN")
@@ -245,14 +257,11 @@ def load_demo(*, today: datetime.date | None = None) -> DemoContext:
         ctx.townships[spec.slug] = township
         _build_accounts(ctx, township, spec.slug)
 
-    for app_config in apps.get_app_configs():
-        if app_config.name == "congress":
-            continue
-        try:
-            module = importlib.import_module(f"{app_config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app_config.name}.demo":
-                raise
-            continue
-        module.load(ctx)
+    # Each app's demo.py registers its loader when imported; Django's autodiscovery imports
+    # them in INSTALLED_APPS order, which is the order of the architecture (core first).
+    autodiscover_modules("demo")
+    order = {config.name: n for n, config in enumerate(apps.get_app_configs())}
+    loaders = [load for load in _LOADERS if load.__module__.rpartition(".")[0] in order]
+    for loader in sorted(loaders, key=lambda load: order[load.__module__.rpartition(".")[0]]):
+        loader(ctx)
     return ctx

@@ -6,13 +6,11 @@ unique in a township). A row creates a missing one or updates its type, contact 
 phone when the row fills them; an empty cell never clears a value. County departments
 (县直部门) belong to the county and are not imported by a township."""
 
-import re
-
 from django.db import transaction
 
 from .models import Department
 from .sheets import Column
-from .table_import import Action, RowPlan, TableImporter, choice_display, diff
+from .table_import import Action, TableImporter, choice_display, diff
 
 COLUMNS = [
     Column("单位名称", "name", required=True, aliases=("承办单位", "单位", "部门名称"), width=24),
@@ -39,55 +37,47 @@ class DepartmentImporter(TableImporter):
     columns = COLUMNS
     permission = "congress.add_department"
 
-    def plan_rows(self, rows, *, township):
-        existing = {d.name: d for d in Department.objects.filter(township=township)}
-        county_names = set(
-            Department.objects.filter(county_id=township.county_id, township=None).values_list(
-                "name", flat=True
+    record_noun = "单位"
+
+    def context(self, township):
+        return {
+            "existing": {d.name: d for d in Department.objects.filter(township=township)},
+            "county_names": set(
+                Department.objects.filter(
+                    county_id=township.county_id, township=None
+                ).values_list("name", flat=True)
+            ),
+        }
+
+    def plan_row(self, plan, name, context):
+        v = plan.raw.values
+        kind_text = v.get("kind", "").strip()
+        if len(name) > 80:
+            plan.errors.append("单位名称过长(最多80字)")
+        if name in context["county_names"]:
+            plan.errors.append(f"“{name}”是县直部门,由县人大统一维护,乡镇不导入")
+        if kind_text and kind_text not in _KINDS:
+            plan.errors.append(f"类型“{kind_text}”不在可选项中(镇政府内设机构、站所、其他单位)")
+        if plan.errors:
+            return
+        new = {
+            key: text
+            for key, text in (
+                ("contact_person", v.get("contact_person", "").strip()[:30]),
+                ("contact_phone", v.get("contact_phone", "").strip()[:30]),
             )
-        )
-        seen: dict[str, int] = {}
-        plans = []
-        for raw in rows:
-            v = raw.values
-            plan = RowPlan(raw=raw)
-            plans.append(plan)
-            name = re.sub(r"\s+", "", v.get("name", ""))
-            kind_text = v.get("kind", "").strip()
-            values = {
-                "contact_person": v.get("contact_person", "").strip()[:30],
-                "contact_phone": v.get("contact_phone", "").strip()[:30],
-            }
-            if not name:
-                plan.errors.append("单位名称为空")
-            elif len(name) > 80:
-                plan.errors.append("单位名称过长(最多80字)")
-            elif name in seen:
-                plan.errors.append(f"重复:与第{seen[name]}行是同一单位")
-            elif name in county_names:
-                plan.errors.append(f"“{name}”是县直部门,由县人大统一维护,乡镇不导入")
-            else:
-                seen[name] = raw.number
-            if kind_text and kind_text not in _KINDS:
-                plan.errors.append(
-                    f"类型“{kind_text}”不在可选项中(镇政府内设机构、站所、其他单位)"
-                )
-            if plan.errors:
-                plan.action = Action.ERROR
-                continue
-            new = {k: value for k, value in values.items() if value}
-            if kind_text:
-                new["kind"] = _KINDS[kind_text]
-            plan.cleaned = {"name": name, **new}
-            department = existing.get(name)
-            plan.target = department
-            if department is None:
-                plan.action = Action.CREATE
-                continue
-            current = {k: getattr(department, k) for k in new}
-            plan.changes = diff(current, new, labels=_LABELS, display=_display)
-            plan.action = Action.UPDATE if plan.changes else Action.UNCHANGED
-        return plans
+            if text
+        }
+        if kind_text:
+            new["kind"] = _KINDS[kind_text]
+        plan.cleaned = {"name": name, **new}
+        department = plan.target = context["existing"].get(name)
+        if department is None:
+            plan.action = Action.CREATE
+            return
+        current = {k: getattr(department, k) for k in new}
+        plan.changes = diff(current, new, labels=_LABELS, display=_display)
+        plan.action = Action.UPDATE if plan.changes else Action.UNCHANGED
 
     def apply_row(self, row, *, actor, township):
         department_apply(actor=actor, township=township, **row.cleaned)

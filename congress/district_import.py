@@ -14,7 +14,7 @@ from django.db import transaction
 
 from .models import ElectoralDistrict, Village
 from .sheets import Column
-from .table_import import Action, Change, RowPlan, TableImporter, choice_display, diff
+from .table_import import Action, Change, TableImporter, choice_display, diff
 
 COLUMNS = [
     Column("村(社区)名称", "village", required=True, aliases=("村(社区)", "村名", "村社区", "名称"), width=16),
@@ -34,74 +34,71 @@ class VillageDistrictImporter(TableImporter):
     columns = COLUMNS
     permission = "congress.add_village"
 
-    def plan_rows(self, rows, *, township):
-        villages = {v.name: v for v in Village.objects.filter(township=township)}
-        districts = {
-            d.number: d
-            for d in ElectoralDistrict.objects.filter(township=township).prefetch_related("villages")
-        }
-        seen: dict[str, int] = {}
-        new_districts: dict[int, str] = {}
-        plans = []
-        for raw in rows:
-            v = raw.values
-            plan = RowPlan(raw=raw)
-            plans.append(plan)
-            name = re.sub(r"\s+", "", v.get("village", ""))
-            kind_text = v.get("kind", "").strip()
-            number_text = v.get("district_number", "").strip()
-            district_name = v.get("district_name", "").strip()
-            if not name:
-                plan.errors.append("村(社区)名称为空")
-            elif len(name) > 50:
-                plan.errors.append("村(社区)名称过长(最多50字)")
-            elif name in seen:
-                plan.errors.append(f"重复:与第{seen[name]}行是同一个村(社区)")
-            else:
-                seen[name] = raw.number
-            if kind_text and kind_text not in _KINDS:
-                plan.errors.append(f"类型应为“村”或“社区”,而不是“{kind_text}”")
-            m = re.fullmatch(r"第?(\d+)(?:选区)?", number_text)
-            number = int(m.group(1)) if m else None
-            if number_text and (number is None or number < 1):
-                plan.errors.append(f"选区编号“{number_text}”应为正整数(如 3 或 第3选区)")
-            district = districts.get(number) if number else None
-            if number and district is None and not district_name and number not in new_districts:
-                plan.errors.append(f"本乡镇没有第{number}选区;新建选区须填写选区名称")
-            if plan.errors:
-                plan.action = Action.ERROR
-                continue
-            plan.cleaned = {"name": name, "kind": _KINDS.get(kind_text), "number": number,
-                            "district_name": district_name}
-            village = villages.get(name)
-            plan.target = village
-            if village is None:
-                plan.action = Action.CREATE
-                if number and district is None:
-                    new_districts.setdefault(number, district_name)
-                    plan.notes.append(f"将新建第{number}选区({district_name or new_districts[number]})")
-                continue
-            new = {}
-            if plan.cleaned["kind"]:
-                new["kind"] = plan.cleaned["kind"]
-            plan.changes = diff({"kind": village.kind}, new, labels=_LABELS, display=_display)
-            if number and district is not None:
-                if district_name and district.name != district_name:
-                    plan.changes += diff(
-                        {"district_name": district.name},
-                        {"district_name": district_name},
-                        labels=_LABELS,
-                        display=_display,
-                    )
-                if village not in district.villages.all():
-                    plan.changes.append(Change("district", "所属选区", "(空)", f"第{number}选区"))
-            elif number:
-                new_districts.setdefault(number, district_name)
-                plan.changes.append(
-                    Change("district", "所属选区", "(空)", f"第{number}选区(新建)")
+    record_noun = "个村(社区)"
+
+    def context(self, township):
+        return {
+            "villages": {v.name: v for v in Village.objects.filter(township=township)},
+            "districts": {
+                d.number: d
+                for d in ElectoralDistrict.objects.filter(township=township).prefetch_related(
+                    "villages"
                 )
-            plan.action = Action.UPDATE if plan.changes else Action.UNCHANGED
-        return plans
+            },
+            "new_districts": {},  # number → name, districts earlier rows will create
+        }
+
+    def plan_row(self, plan, name, context):
+        v = plan.raw.values
+        districts, new_districts = context["districts"], context["new_districts"]
+        kind_text = v.get("kind", "").strip()
+        number_text = v.get("district_number", "").strip()
+        district_name = v.get("district_name", "").strip()
+        if len(name) > 50:
+            plan.errors.append("村(社区)名称过长(最多50字)")
+        if kind_text and kind_text not in _KINDS:
+            plan.errors.append(f"类型应为“村”或“社区”,而不是“{kind_text}”")
+        m = re.fullmatch(r"第?(\d+)(?:选区)?", number_text)
+        number = int(m.group(1)) if m else None
+        if number_text and (number is None or number < 1):
+            plan.errors.append(f"选区编号“{number_text}”应为正整数(如 3 或 第3选区)")
+        district = districts.get(number) if number else None
+        if number and district is None and not district_name and number not in new_districts:
+            plan.errors.append(f"本乡镇没有第{number}选区;新建选区须填写选区名称")
+        if plan.errors:
+            return
+        plan.cleaned = {
+            "name": name,
+            "kind": _KINDS.get(kind_text),
+            "number": number,
+            "district_name": district_name,
+        }
+        village = plan.target = context["villages"].get(name)
+        if number and district is None:
+            new_districts.setdefault(number, district_name)
+        if village is None:
+            plan.action = Action.CREATE
+            if number and district is None:
+                plan.notes.append(f"将新建第{number}选区({new_districts[number]})")
+            return
+        if plan.cleaned["kind"]:
+            plan.changes = diff(
+                {"kind": village.kind}, {"kind": plan.cleaned["kind"]}, labels=_LABELS,
+                display=_display,
+            )
+        if district is not None:
+            if district_name:
+                plan.changes += diff(
+                    {"district_name": district.name},
+                    {"district_name": district_name},
+                    labels=_LABELS,
+                    display=_display,
+                )
+            if village not in district.villages.all():
+                plan.changes.append(Change("district", "所属选区", "(空)", f"第{number}选区"))
+        elif number:
+            plan.changes.append(Change("district", "所属选区", "(空)", f"第{number}选区(新建)"))
+        plan.action = Action.UPDATE if plan.changes else Action.UNCHANGED
 
     def apply_row(self, row, *, actor, township):
         village_district_apply(actor=actor, township=township, **row.cleaned)

@@ -33,9 +33,19 @@ def heartbeat_ages() -> dict[str, float | None]:
     }
 
 
-def start_heartbeat_thread(name: str) -> threading.Thread:
-    """Beat every HEARTBEAT_SECONDS from a daemon thread of this process."""
+_threads: dict[str, threading.Thread] = {}
+
+
+def start_heartbeat_thread(name: str) -> threading.Thread | None:
+    """Beat every HEARTBEAT_SECONDS from a daemon thread of this process (one per name;
+    ``HEARTBEAT_SECONDS = 0`` turns heartbeats off, as the test settings do)."""
     import django
+
+    if not settings.HEARTBEAT_SECONDS:
+        return None
+    running = _threads.get(name)
+    if running is not None and running.is_alive():
+        return running
 
     stop = threading.Event()
     detail = f"{socket.gethostname()}"
@@ -57,4 +67,5 @@ def start_heartbeat_thread(name: str) -> threading.Thread:
     thread = threading.Thread(target=run, name=f"heartbeat-{name}", daemon=True)
     thread.stop = stop
     thread.start()
+    _threads[name] = thread
     return thread

@@ -281,6 +281,10 @@ class User(RulesModelMixin, AbstractUser, metaclass=RulesModelBase):
     )
     phone = models.CharField("手机号码", max_length=11, blank=True, validators=[mobile_validator])
     title = models.CharField("职务", max_length=50, blank=True)
+    wecom_userid = models.CharField(
+        "企业微信账号", max_length=64, blank=True,
+        help_text="企业微信通讯录中的账号(UserID),填写后可通过企业微信接收提醒",
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     objects = PlatformUserManager()
@@ -392,6 +396,60 @@ class CalendarOverride(models.Model):
         return f"{self.date} {'上班' if self.is_workday else '放假'} {self.name}".strip()
 
 
+class ChannelMode(models.TextChoices):
+    """How much a user receives on one channel outside the platform (the inbox gets everything)."""
+
+    ALL = "all", "全部消息"
+    URGENT = "urgent", "仅紧急提醒"
+    OFF = "off", "不接收"
+
+
+class NoticeChannelDefault(TownshipScopedModel):
+    """The office's default channels for one role; a user's own choice wins
+    (:mod:`congress.notices.preferences`)."""
+
+    township = models.ForeignKey(
+        Township, verbose_name="乡镇", on_delete=models.CASCADE, related_name="notice_defaults"
+    )
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    email = models.CharField("电子邮件", max_length=10, choices=ChannelMode.choices,
+                             default=ChannelMode.ALL)
+    sms = models.CharField("短信", max_length=10, choices=ChannelMode.choices,
+                           default=ChannelMode.URGENT)
+    wecom = models.CharField("企业微信", max_length=10, choices=ChannelMode.choices,
+                             default=ChannelMode.ALL)
+
+    class Meta(TownshipScopedModel.Meta):
+        verbose_name = "提醒渠道默认设置"
+        verbose_name_plural = "提醒渠道默认设置"
+        ordering = ["township", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "role"], name="notice_default_unique_role")
+        ]
+
+    def __str__(self):
+        return f"{self.township} · {self.get_role_display()}"
+
+
+class NoticePreference(models.Model):
+    """One user's own channel choice; an empty field follows the office default."""
+
+    user = models.OneToOneField(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="notice_preference"
+    )
+    email = models.CharField("电子邮件", max_length=10, choices=ChannelMode.choices, blank=True)
+    sms = models.CharField("短信", max_length=10, choices=ChannelMode.choices, blank=True)
+    wecom = models.CharField("企业微信", max_length=10, choices=ChannelMode.choices, blank=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "个人提醒渠道"
+        verbose_name_plural = "个人提醒渠道"
+
+    def __str__(self):
+        return str(self.user)
+
+
 class Delivery(models.Model):
     """One notice to send outside the platform (the transactional outbox, 待发消息).
 
@@ -486,3 +544,42 @@ class IdempotencyKey(models.Model):
     class Meta:
         verbose_name = "表单提交令牌"
         verbose_name_plural = "表单提交令牌"
+
+
+class RateCounter(models.Model):
+    """One fixed-window counter of a rate limit (congress.ratelimit): incremented with a single
+    UPDATE … SET count = count + 1, so parallel requests never both slip under the limit."""
+
+    key = models.CharField("键", max_length=150, unique=True)
+    count = models.PositiveIntegerField("次数", default=0)
+    expires_at = models.DateTimeField("过期时间", db_index=True)
+
+    class Meta:
+        verbose_name = "频率计数"
+        verbose_name_plural = "频率计数"
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"
+
+
+class PhoneReveal(models.Model):
+    """Audit row: a user was shown a citizen's full phone number (see docs/security.md)."""
+
+    user = models.ForeignKey(
+        "User", verbose_name="查看人", on_delete=models.PROTECT, related_name="phone_reveals"
+    )
+    township = models.ForeignKey(
+        Township, verbose_name="乡镇", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    subject = models.CharField("对象", max_length=100, help_text="例如 suggestion:42")
+    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    revealed_at = models.DateTimeField("查看时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "电话号码查看记录"
+        verbose_name_plural = "电话号码查看记录"
+        ordering = ["-revealed_at"]
+
+    def __str__(self):
+        return f"{self.user} 查看 {self.subject}"

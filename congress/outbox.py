@@ -71,22 +71,22 @@ def delivery_add(
 
 
 def deliveries_for_notifications(notifications: Iterable[Notification], users: dict) -> list[Delivery]:
-    """The e-mail and SMS rows of in-app notifications (``users``: id → User), in bulk."""
+    """The e-mail, SMS and WeChat Work rows of in-app notifications, in bulk: each recipient's
+    channels follow their choice (:mod:`congress.notices.preferences`); ``sms_requested`` marks
+    an urgent notice. ``users`` (id → User) is kept for callers; addresses are read afresh."""
+    from .notices.preferences import contacts_for
+
+    notifications = list(notifications)
+    contacts = contacts_for({n.recipient_id for n in notifications})
     rows = []
     now = timezone.now()
     for n in notifications:
-        user = users[n.recipient_id]
+        contact = contacts[n.recipient_id]
         params = {"title": n.title, "body": n.body, "url": n.url}
-        if user.email:
+        for channel in contact.channels(urgent=n.sms_requested):
             rows.append(Delivery(
-                channel=Delivery.Channel.EMAIL, address=user.email, recipient_id=user.pk,
-                notification=n, params=params, dedupe_key=f"notification:{n.pk}:email",
-                next_attempt_at=now,
-            ))
-        if n.sms_requested and user.phone:
-            rows.append(Delivery(
-                channel=Delivery.Channel.SMS, address=user.phone, recipient_id=user.pk,
-                notification=n, params=params, dedupe_key=f"notification:{n.pk}:sms",
+                channel=channel, address=contact.address(channel), recipient_id=n.recipient_id,
+                notification=n, params=params, dedupe_key=f"notification:{n.pk}:{channel}",
                 next_attempt_at=now,
             ))
     return Delivery.objects.bulk_create(rows)
@@ -161,11 +161,10 @@ def _claim_batch(limit: int) -> list[int]:
 
 
 def _render_text(delivery: Delivery) -> tuple[str, str]:
-    """(subject, text) of a row; SMS templates of the providers plug in here by ``template``."""
+    """(subject, text) of an e-mail row. SMS rows go out by provider template and WeChat Work
+    rows as a text card (:mod:`congress.notices.delivery`)."""
     params = delivery.params or {}
     title = params.get("title", "")
-    if delivery.channel == Delivery.Channel.SMS:
-        return title, params.get("text") or f"【{settings.PLATFORM_NAME}】{title}"
     link = f"{settings.SITE_URL}{params['url']}" if params.get("url") else ""
     text = params.get("text") or "\n\n".join(p for p in (params.get("body", ""), link) if p)
     return f"[{settings.PLATFORM_NAME}] {title}", text
@@ -173,14 +172,18 @@ def _render_text(delivery: Delivery) -> tuple[str, str]:
 
 def _send(delivery: Delivery) -> str:
     """Hand one message to its channel; returns the provider's message id (may be empty)."""
-    subject, text = _render_text(delivery)
     if delivery.channel == Delivery.Channel.EMAIL:
+        subject, text = _render_text(delivery)
         send_mail(subject=subject, message=text, from_email=None, recipient_list=[delivery.address])
         return ""
     if delivery.channel == Delivery.Channel.SMS:
-        from .sms import get_sms_backend
+        from .notices.delivery import send_sms
 
-        return str(get_sms_backend().send(delivery.address, text) or "")
+        return send_sms(delivery)
+    if delivery.channel == Delivery.Channel.WECOM:
+        from .notices.delivery import send_wecom
+
+        return send_wecom(delivery)
     raise RuntimeError(f"未配置的发送渠道:{delivery.channel}")
 
 
@@ -207,7 +210,7 @@ def _mark_sent(delivery: Delivery, provider_id: str) -> None:
                 status=Delivery.Status.SENT, sent_at=now, provider_message_id=provider_id[:100],
                 error="", lease_until=None,
             )
-            if delivery.notification_id:
+            if delivery.notification_id and delivery.channel != Delivery.Channel.WECOM:
                 field = "emailed_at" if delivery.channel == Delivery.Channel.EMAIL else "texted_at"
                 Notification.objects.filter(pk=delivery.notification_id, **{f"{field}__isnull": True}).update(
                     **{field: now}
@@ -220,7 +223,8 @@ def _mark_failed(delivery: Delivery, exc: Exception) -> None:
     max_attempts = _setting("OUTBOX_MAX_ATTEMPTS", 6)
     attempts = delivery.attempts
     error = f"{exc.__class__.__name__}: {exc}"[:2000]
-    if attempts >= max_attempts:
+    # A permanent provider error (bad number, unapproved template …) is not retried.
+    if attempts >= max_attempts or getattr(exc, "permanent", False):
         fields = {"status": Delivery.Status.FAILED}
         logger.error("消息发送失败(已尝试%s次,不再重试):%s %s", attempts, delivery.pk, error)
     else:
@@ -233,8 +237,24 @@ def _mark_failed(delivery: Delivery, exc: Exception) -> None:
     )
 
 
+def _postpone(delivery: Delivery, until, reason: str) -> None:
+    """Put a claimed row back untried (the attempt is not counted) until ``until``."""
+    _retrying_db(
+        lambda: Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+            status=Delivery.Status.PENDING, next_attempt_at=until, lease_until=None,
+            attempts=F("attempts") - 1, error=reason,
+        )
+    )
+
+
 def _deliver_claimed(pk: int) -> bool:
     delivery = Delivery.objects.get(pk=pk)
+    if delivery.channel == Delivery.Channel.SMS:
+        from .notices.delivery import cap_release_at, sms_cap_reached
+
+        if sms_cap_reached(delivery.address):
+            _postpone(delivery, cap_release_at(), "该号码今日短信已达上限,次日发送")
+            return False
     try:
         provider_id = _send(delivery)
     except Exception as exc:  # any provider error: retry with backoff, finally "failed"

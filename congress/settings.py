@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,12 +42,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_filters",
     "django_htmx",
-    "import_export",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "congress",
     "deputies",
     "liaison_stations",
@@ -59,19 +62,25 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # HTML compressed (with Django's BREACH mitigation); static files come pre-compressed below.
     "django.middleware.gzip.GZipMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "congress.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # One-time form tokens: a replayed or double-tapped POST creates one row (congress.idempotency).
     "congress.idempotency.IdempotentPostMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "congress.middleware.RejectNulBytesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "congress.middleware.ReadOnlyCountyViewerMiddleware",
+    # Second factor for the admin roles and the county viewer (congress.twofactor).
+    "congress.twofactor.TwoFactorMiddleware",
     # AxesMiddleware must be last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -230,6 +239,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Two-factor login (django-otp TOTP + recovery codes) for the admin roles and the county viewer;
+# deputies may opt in. Default: required when DEBUG=0, off in DEBUG (the demo's `make run`)
+# unless set. Tests turn it on explicitly to prove it is enforced.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="乡镇人大工作平台")
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:login"
@@ -240,7 +254,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "congress.views.lockout.lockout_response"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# How many reverse proxies (nginx, a load balancer) stand in front of the app and append to
+# X-Forwarded-For; 0 = clients connect directly. One definition of the client's address
+# (congress.ratelimit.client_ip) serves the rate limits and axes.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
+AXES_CLIENT_IP_CALLABLE = "congress.ratelimit.axes_client_ip"
 AXES_VERBOSE = False
 
 # --- I18N -------------------------------------------------------------------------------------
@@ -259,7 +277,8 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Every upload is checked, images re-encoded and names randomised here (congress.uploads).
+    "default": {"BACKEND": "congress.uploads.SafeFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -274,6 +293,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 # Largest photo a user may upload (bytes); checked by content in congress.validators.
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
+# A photo declaring more pixels is refused before decoding; stored photos are cut to this side.
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
+PHOTO_MAX_SIDE = env.int("PHOTO_MAX_SIDE", default=2560)
+# Largest document (PDF, Office, WPS, OFD) a user may upload.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# Media is served only through congress.views.media (permission of the owning record). Behind
+# nginx set MEDIA_X_ACCEL_REDIRECT to the internal location (e.g. "/protected-media/") so nginx
+# sends the bytes after Django has checked; see docs/security.md and deploy/nginx.conf.
+MEDIA_X_ACCEL_REDIRECT = env.str("MEDIA_X_ACCEL_REDIRECT", default="")
 
 # --- Email, SMS -------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -281,6 +309,33 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="乡镇人大工作平台 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SMS_BACKEND = env.str("SMS_BACKEND", default="congress.sms.ConsoleSmsBackend")
+# SMS by template (congress/notices, docs/notices.md): the signature (签名) approved at the
+# provider, the provider's code of each approved template ("accepted=SMS_123,rejected=SMS_456"),
+# credentials from the providers' usual environment variables, endpoints overridable for tests.
+SMS_SIGN_NAME = env.str("SMS_SIGN_NAME", default="乡镇人大")
+SMS_TEMPLATE_CODES = env.dict("SMS_TEMPLATE_CODES", default={})
+SMS_TIMEOUT_SECONDS = env.int("SMS_TIMEOUT_SECONDS", default=10)
+# At most this many SMS per phone number per day; more wait until 08:00 the next day (0: no cap).
+SMS_DAILY_CAP_PER_PHONE = env.int("SMS_DAILY_CAP_PER_PHONE", default=10)
+SMS_ALIYUN_ACCESS_KEY_ID = env.str("ALIBABA_CLOUD_ACCESS_KEY_ID", default="")
+SMS_ALIYUN_ACCESS_KEY_SECRET = env.str("ALIBABA_CLOUD_ACCESS_KEY_SECRET", default="")
+SMS_ALIYUN_ENDPOINT = env.str("SMS_ALIYUN_ENDPOINT", default="https://dysmsapi.aliyuncs.com")
+SMS_TENCENT_SECRET_ID = env.str("TENCENTCLOUD_SECRET_ID", default="")
+SMS_TENCENT_SECRET_KEY = env.str("TENCENTCLOUD_SECRET_KEY", default="")
+SMS_TENCENT_SDK_APP_ID = env.str("SMS_TENCENT_SDK_APP_ID", default="")
+SMS_TENCENT_REGION = env.str("SMS_TENCENT_REGION", default="ap-guangzhou")
+SMS_TENCENT_ENDPOINT = env.str("SMS_TENCENT_ENDPOINT", default="https://sms.tencentcloudapi.com")
+# WeChat Work (企业微信) app messages: WECOM_BACKEND=congress.notices.wecom.WecomApiBackend sends
+# through the server API; empty turns the channel off (the default in production, so nothing is
+# "sent" to a log there by mistake); development logs the messages.
+WECOM_BACKEND = env.str(
+    "WECOM_BACKEND", default="congress.notices.wecom.ConsoleWecomBackend" if DEBUG else ""
+)
+WECOM_CORP_ID = env.str("WECOM_CORP_ID", default="")
+WECOM_AGENT_ID = env.str("WECOM_AGENT_ID", default="")
+WECOM_SECRET = env.str("WECOM_SECRET", default="")
+WECOM_API_BASE = env.str("WECOM_API_BASE", default="https://qyapi.weixin.qq.com")
+WECOM_TIMEOUT_SECONDS = env.int("WECOM_TIMEOUT_SECONDS", default=10)
 
 # --- Forms ------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -303,6 +358,48 @@ if not DEBUG:
 # The health check is probed over plain HTTP by the container runtime.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Content-Security-Policy (django-csp) on every response, the admin included: only this site's
+# own static files run; an inline <script>/<style> needs the request's nonce
+# ({{ request.csp_nonce }}); behaviour once written as onclick=… lives in static/js/behaviours.js.
+# Style attributes stay allowed (style-src-attr); the one hash is django-import-export's
+# select-all toggle on its export page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, UNSAFE_HASHES, "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='"],
+        "style-src": [SELF, NONCE],
+        "style-src-elem": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features no page of the platform uses (camera stays for the photo pickers).
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY",
+    default=(
+        "accelerometer=(), autoplay=(), camera=(self), display-capture=(), geolocation=(), "
+        "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), "
+        "interest-cohort=()"
+    ),
+)
+
+# Public rate limits (congress.ratelimit, atomic counters): submissions per address per hour and
+# per phone per day; tracking look-ups per address per 10 minutes; a code locks for an hour after
+# this many wrong phone digits.
+SUGGESTION_RATE_PER_IP = env.int("SUGGESTION_RATE_PER_IP", default=5)
+SUGGESTION_RATE_PER_PHONE = env.int("SUGGESTION_RATE_PER_PHONE", default=3)
+TRACK_RATE_PER_IP = env.int("TRACK_RATE_PER_IP", default=30)
+TRACK_WRONG_DIGITS_PER_CODE = env.int("TRACK_WRONG_DIGITS_PER_CODE", default=5)
+
+# django-simple-history: old versions are shown, never saved back (congress.admin_base).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -312,6 +409,10 @@ LOGGING = {
 }
 
 # --- Platform ---------------------------------------------------------------------------------
+# The office that issues printable documents (交办单、督办函、回执); {township} is the township name.
+DOCUMENT_OFFICE_NAME = env.str("DOCUMENT_OFFICE_NAME", default="{township}人民代表大会主席团")
+# CJK fonts of docx exports (公文 layout); keys title/body/heading/kai/latin, e.g. "body=仿宋".
+DOCX_FONTS = env.dict("DOCX_FONTS", default={})
 PLATFORM_NAME = env.str("PLATFORM_NAME", default="乡镇人大主席团工作平台")
 # The public address ("https://rd.example.gov.cn") for links made where no request exists: SMS,
 # e-mail, Celery tasks. Pages shown in a browser (QR codes, posters, check-in) use the request's

@@ -30,6 +30,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from .exceptions import ApplicationError
+from .exports import safe_row
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 40 * 1024 * 1024
@@ -171,7 +172,10 @@ def cell_text(value, number_format: str = "") -> tuple[str, bool]:
         if value.is_integer():
             return str(int(value)), False
         return repr(value), True
-    return normalise_text(str(value)), False
+    text = normalise_text(str(value))
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+        text = text[1:]  # neutralised by congress.exports.safe_cell in our own error report
+    return text, False
 
 
 # --- Formats ---------------------------------------------------------------------------------
@@ -407,13 +411,9 @@ def error_report(header: list[str], rows: list[tuple[int, list[str], str]]) -> b
     wb = Workbook()
     ws = wb.active
     ws.title = "错误行"
-    ws.append(["原行号", *header, "错误原因"])
+    ws.append(safe_row(["原行号", *header, "错误原因"]))
     for number, cells, reason in rows:
-        ws.append([number, *cells, reason])
-    for row in ws.iter_rows(min_row=1):
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # the office's own text, never a formula
+        ws.append(safe_row([number, *cells, reason]))  # the office's own text, never a formula
     ws.freeze_panes = "B2"
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -3,11 +3,12 @@ villages and electoral districts, …): read with :mod:`congress.sheets`, plan e
 新增 / 更新 (with the changes, old → new) / 不变 / 待确认 / 错误 without writing, then apply the
 plan again under a lock on the township so two imports of one file cannot duplicate anything.
 
-An importer supplies its columns, the anchor header, ``plan_rows`` (pure reads) and
+An importer supplies its columns, ``plan_row`` (pure reads, one row) and
 ``apply_row`` (writes through its app's services). :class:`TableImportAdminMixin` gives any
 ModelAdmin the upload → preview → confirm → result pages with the downloadable error report.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django import forms
@@ -192,9 +193,10 @@ def result_json(result: ImportResult, sheet: Sheet) -> dict:
 
 
 class TableImporter:
-    """Subclass with ``title``, ``columns``, ``anchor``, ``plan_rows`` and ``apply_row``."""
+    """Subclass with ``title``, ``columns``, ``context``, ``plan_row`` and ``apply_row``."""
 
     title = ""
+    record_noun = "条记录"  # "重复:与第3行是同一{record_noun}"
     columns: list[Column] = []
     permission = ""  # e.g. "congress.add_village"
 
@@ -206,6 +208,33 @@ class TableImporter:
                     columns=[c for c in self.columns if sheet.rows and c.key in sheet.rows[0].values])
 
     def plan_rows(self, rows: list[RawRow], *, township: Township) -> list[RowPlan]:
+        """One plan per row: the key column (first required column) names the record; a
+        second row with the same key is an error; ``plan_row`` fills in the rest."""
+        key_column = next(c for c in self.columns if c.required)
+        context = self.context(township)
+        seen: dict[str, int] = {}
+        plans = []
+        for raw in rows:
+            plan = RowPlan(raw=raw)
+            plans.append(plan)
+            key = re.sub(r"\s+", "", raw.values.get(key_column.key, ""))
+            if not key:
+                plan.errors.append(f"{key_column.header}为空")
+            elif key in seen:
+                plan.errors.append(f"重复:与第{seen[key]}行是同一{self.record_noun}")
+            else:
+                seen[key] = raw.number
+            self.plan_row(plan, key, context)
+            if plan.errors:
+                plan.action = Action.ERROR
+        return plans
+
+    def context(self, township: Township) -> dict:
+        """What every row is checked against (read once per plan)."""
+        return {"township": township}
+
+    def plan_row(self, plan: RowPlan, key: str, context: dict) -> None:
+        """Check one row, set ``plan.cleaned``, ``plan.changes`` and ``plan.action``."""
         raise NotImplementedError
 
     def apply_row(self, row: RowPlan, *, actor, township: Township) -> None:

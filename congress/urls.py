@@ -1,14 +1,12 @@
-from importlib.util import find_spec
-
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
 from congress.views.health import healthz
+from congress.views.media import serve_media
 
-# Each feature app may have urls_portal.py (mounted under /portal/<prefix>/) and urls_public.py
-# (mounted at the site root); both set their own app_name.
+# The root URLconf names every app's URL module by its dotted path (Django imports them); each
+# sets its own app_name. Portal pages live under /portal/<prefix>/, public pages at the root.
 FEATURE_APPS = {
     "deputies": "deputies",
     "liaison_stations": "stations",
@@ -16,30 +14,18 @@ FEATURE_APPS = {
     "sessions_app": "sessions",
 }
 
-
-def _feature_urls():
-    patterns = []
-    for app, prefix in FEATURE_APPS.items():
-        if find_spec(f"{app}.urls_portal"):
-            patterns.append(path(f"portal/{prefix}/", include(f"{app}.urls_portal")))
-        if find_spec(f"{app}.urls_public"):
-            patterns.append(path("", include(f"{app}.urls_public")))
-    return patterns
-
-
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("dashboard/", include("dashboards.urls")),
     path("portal/", include("congress.urls_portal")),
-    *_feature_urls(),
+    *[path(f"portal/{prefix}/", include(f"{app}.urls_portal")) for app, prefix in FEATURE_APPS.items()],
+    *[path("", include(f"{app}.urls_public")) for app in FEATURE_APPS],
     path("", include("congress.urls_public")),
 ]
 
-if find_spec("dashboards"):
-    urlpatterns.insert(2, path("dashboard/", include("dashboards.urls")))
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploads: always through the permission-checking view (never a static /media/ directory).
+urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"))
 
 handler403 = "congress.views.errors.permission_denied"
 handler404 = "congress.views.errors.page_not_found"

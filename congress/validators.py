@@ -2,10 +2,10 @@
 
 import re
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.utils.deconstruct import deconstructible
+
+from .textclean import CONTROL_CHARACTERS_RE, ControlCharacterValidator, control_character_validator  # noqa: E402,F401
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -35,59 +35,8 @@ def mask_phone(value: str) -> str:
     return f"{value[:3]}****{value[-4:]}"
 
 
-# Magic numbers of the picture formats we accept; the file name is never trusted.
-_IMAGE_SIGNATURES = {
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/webp": (b"RIFF",),
-}
-
-
-def sniff_image_type(head: bytes) -> str | None:
-    for mime, signatures in _IMAGE_SIGNATURES.items():
-        for signature in signatures:
-            if head.startswith(signature):
-                if mime == "image/webp" and head[8:12] != b"WEBP":
-                    continue
-                return mime
-    return None
-
-
-@deconstructible
-class PhotoValidator:
-    """Accept JPEG, PNG or WebP by content, and at most ``PHOTO_MAX_BYTES``."""
-
-    def __call__(self, upload):
-        max_bytes = settings.PHOTO_MAX_BYTES
-        if upload.size is not None and upload.size > max_bytes:
-            raise ValidationError(
-                "图片过大(%(size).1f MB),请上传不超过 %(max).0f MB 的图片。",
-                code="photo_too_large",
-                params={"size": upload.size / 1024 / 1024, "max": max_bytes / 1024 / 1024},
-            )
-        position = upload.tell() if hasattr(upload, "tell") else 0
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(position)
-        if sniff_image_type(head) is None:
-            raise ValidationError(
-                "只能上传 JPEG、PNG 或 WebP 格式的图片,该文件不是有效的图片。",
-                code="photo_bad_type",
-            )
-        try:
-            from PIL import Image
-
-            upload.seek(0)
-            with Image.open(upload) as image:
-                image.verify()
-        except Exception as exc:  # Pillow raises many kinds for a broken file
-            raise ValidationError("图片文件已损坏,无法读取,请重新拍摄或选择。", code="photo_broken") from exc
-        finally:
-            upload.seek(position)
-
-    def __eq__(self, other):
-        return isinstance(other, PhotoValidator)
-
+# Uploads are checked in congress.uploads (the one upload door); kept importable from here.
+from .uploads import PhotoValidator, document_validator, sniff_image_type  # noqa: E402,F401
 
 photo_validator = PhotoValidator()
 

@@ -12,11 +12,11 @@ Three sources, in order of precedence:
 A year counts as "known" from overrides when it has at least one override row.
 """
 
-import calendar
 import datetime
 from collections.abc import Iterable
 
 import chinese_calendar
+from dateutil.relativedelta import relativedelta
 from chinese_calendar import constants as _cc_constants
 
 PACKAGE_FIRST_YEAR = min(_cc_constants.holidays).year
@@ -109,15 +109,6 @@ class WorkCalendar:
         return count + self._upto(end)
 
 
-def add_months(start: datetime.date, months: int) -> datetime.date:
-    """Same day ``months`` calendar months later, clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
-    month_index = start.month - 1 + months
-    year = start.year + month_index // 12
-    month = month_index % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return datetime.date(year, month, day)
-
-
 def is_workday(day: datetime.date) -> bool:
     return WorkCalendar([day.year]).is_workday(day)
 
@@ -132,8 +123,9 @@ def workdays_between(start: datetime.date, end: datetime.date) -> int:
 
 def months_deadline(start: datetime.date, months: int) -> datetime.date:
     """A deadline of whole months (reply in three months): the same date ``months`` later,
-    moved forward to the next working day when it falls on a holiday or weekend."""
-    target = add_months(start, months)
+    moved forward to the next working day when it falls on a holiday or weekend. The same date
+    is clamped to the month's end (31 Jan + 1 month → 28/29 Feb), as ``relativedelta`` does."""
+    target = start + relativedelta(months=months)
     return WorkCalendar([target.year, target.year + 1]).next_workday_on_or_after(target)
 
 

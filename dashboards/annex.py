@@ -21,8 +21,9 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from congress.figures import format_percent
 from congress.models import Township
-from congress.rates import percent_text
+from congress.printing import apply_gongwen_layout
 from deputies.models import DutyKind
 from liaison_stations.models import ReceptionIssue, ReceptionRecord, StationActivity
 from suggestions import figures as suggestion_figures
@@ -103,9 +104,9 @@ POPULATION_LEADS = {
 def _total_sentence(f) -> str:
     return (
         f"全年共收到各类建议和问题{f.received}件,交办承办单位办理{f.dispatched}件,"
-        f"办复率{percent_text(f.reply_rate)},按期办复率{percent_text(f.value('on_time_rate'))},"
-        f"办结率{percent_text(f.closure_rate)},满意率{percent_text(f.satisfaction_rate)}"
-        f"(其中满意{percent_text(f.satisfied_rate)}),解决率{percent_text(f.resolution_rate)}。"
+        f"办复率{format_percent(f.reply_rate)},按期办复率{format_percent(f.value('on_time_rate'))},"
+        f"办结率{format_percent(f.closure_rate)},满意率{format_percent(f.satisfaction_rate)}"
+        f"(其中满意{format_percent(f.satisfied_rate)}),解决率{format_percent(f.resolution_rate)}。"
     )
 
 
@@ -114,14 +115,14 @@ def _population_sentence(key: str, f) -> str | None:
     if not (f.received or f.dispatched):
         return "全年未收到代表建议。" if key == "deputy" else None
     if f.dispatched and f.received == f.dispatched == f.closed and not f.answered:
-        return f"{lead}{f.received}件,已全部办理完毕,办结率{percent_text(f.closure_rate)}。"
+        return f"{lead}{f.received}件,已全部办理完毕,办结率{format_percent(f.closure_rate)}。"
     text = f"{lead}{f.received}件"
     if f.answered:
         verb = "现场调解办结" if key == "dispute" else "直接答复办结"
         text += f",其中代表{verb}{f.answered}件"
     if f.dispatched:
         text += (f";交办{f.dispatched}件,已办理完毕{f.closed}件,"
-                 f"办结率{percent_text(f.closure_rate)}")
+                 f"办结率{format_percent(f.closure_rate)}")
     return text + "。"
 
 
@@ -155,6 +156,7 @@ def annex_docx(township: Township, year: int, definitions_url: str = "") -> byte
     style = doc.styles["Normal"]
     style.font.name = "宋体"
     style.font.size = Pt(12)
+    apply_gongwen_layout(doc, body_pt=14)
     title = doc.add_heading(f"{township.name}人大主席团{year}年工作报告统计附件", level=1)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_heading("一、主要工作数据", level=2)
@@ -169,7 +171,7 @@ def annex_docx(township: Township, year: int, definitions_url: str = "") -> byte
     table.rows[0].cells[1].text = "数值"
     for column in COLUMNS:
         value = row[column.key]
-        text = percent_text(value) if column.fmt == "pct" else str(value)
+        text = format_percent(value) if column.fmt == "pct" else str(value)
         cells = table.add_row().cells
         cells[0].text = column.label
         cells[1].text = text

@@ -7,7 +7,7 @@ import datetime
 
 from django.db.models import QuerySet
 
-from congress.rates import percent_text
+from congress.figures import format_percent
 from suggestions import figures as suggestion_figures
 from suggestions.models import State
 
@@ -74,7 +74,7 @@ def _departments(ids, period, today):
         "series": [{"name": "办复率", "type": "bar", "data": [_float(f.reply_rate) for _, f in rows]},
                    {"name": "满意率", "type": "bar", "data": [_float(f.satisfaction_rate) for _, f in rows]}],
     }, ["承办单位", "交办", "办复率", "满意率", "超期"],
-        [(n, f.dispatched, percent_text(f.reply_rate), percent_text(f.satisfaction_rate), f.overdue)
+        [(n, f.dispatched, format_percent(f.reply_rate), format_percent(f.satisfaction_rate), f.overdue)
          for n, f in rows])
 
 
@@ -97,7 +97,7 @@ def _compliance(overview):
         "series": [{"type": "bar", "data": [_float(r["compliance"]) for r in overview.rows],
                     "itemStyle": {"color": "#2b7a4b"}}],
     }, ["乡镇", "达标条目", "应达标条目", "达标率"],
-        [(r["township"].name, r["compliance_checked"], r["compliance_total"], percent_text(r["compliance"]))
+        [(r["township"].name, r["compliance_checked"], r["compliance_total"], format_percent(r["compliance"]))
          for r in overview.rows])
 
 

@@ -3,7 +3,7 @@
 :mod:`suggestions.figures` — for the page, the annex and docs/dashboards.md (the
 ``figures_doc`` command writes the docs table; a test checks it is current)."""
 
-from congress.rates import ROUNDING_RULE
+from congress.figures import ROUNDING_RULE
 from suggestions import figures as suggestion_figures
 
 from .selectors import COLUMNS

@@ -12,6 +12,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from congress.printing import xlsx_print_setup
+from congress.exports import safe_cell
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -21,7 +24,9 @@ def _cell(value):
         return ""
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, (datetime.date, int, float, str)):
+    if isinstance(value, str):
+        return safe_cell(value)
+    if isinstance(value, (datetime.date, int, float)):
         return value
     return str(value)
 
@@ -37,6 +42,7 @@ def xlsx_bytes(title: str, headers: list[str], rows, subtitle: str = "") -> byte
         width = max([len(str(header))] + sample)
         ws.column_dimensions[get_column_letter(index)].width = min(max(8, width * 1.6 + 2), 60)
     header_row = 3 if subtitle else 2
+    xlsx_print_setup(ws, title=title, header_rows=header_row, columns=len(headers))
     ws.freeze_panes = f"A{header_row + 1}"
     title_cell = WriteOnlyCell(ws, value=title)
     title_cell.font = Font(bold=True, size=14)

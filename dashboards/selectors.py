@@ -3,7 +3,7 @@
 Every figure comes from the feature apps' own definitions: suggestion figures from the registry
 :mod:`suggestions.figures` (办复率 and friends are defined there and only there), checklist
 compliance from :mod:`liaison_stations.selectors`, the term roster and duty records from
-:mod:`deputies`; every percentage from :func:`congress.rates.percent`. :data:`COLUMNS` is the
+:mod:`deputies`; every percentage from :func:`congress.figures.percent`. :data:`COLUMNS` is the
 dashboards' registry: one column per figure with its definition (the 口径说明 page and
 docs/dashboards.md are generated from it). This module groups the figures by township with a
 fixed number of queries, whatever the number of townships or records, and says which records
@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractQuarter
 
+from congress.figures import percent, percent_text
 from congress.models import Township
 from deputies.models import Deputy, DeputyGroup, DutyKind, DutyRecord, Level, Mandate, MandateStatus
 from liaison_stations.models import ReceptionDay, ReceptionRecord, Station
 from liaison_stations.selectors import with_compliance
 from sessions_app.models import CongressSession, PresidiumMeeting
 from sessions_app.selectors import presidium_meetings_per_quarter_by_township
-from congress.rates import percent, percent_text
 from suggestions import figures as suggestion_figures
 from suggestions import selectors as suggestion_selectors
 
@@ -341,7 +341,7 @@ def figure_records(figure: str, *, townships: QuerySet, period: Period, today: d
             ("类型", lambda s: s.get_kind_display()),
             ("标准", lambda s: s.standard_set.name if s.standard_set_id else "未指定标准"),
             ("已达标条目", lambda s: f"{s.item_checked}/{s.item_total}" if s.standard_set_id else ""),
-            ("达标率", lambda s: percent_text(percent(s.item_checked, s.item_total)) if s.standard_set_id else "")])
+            ("达标率", lambda s: percent_text(s.item_checked, s.item_total) if s.standard_set_id else "")])
     if figure == "reception_planned":
         qs = ReceptionDay.objects.filter(station__township_id__in=ids, date__range=span,
                                          is_cancelled=False).select_related("station", "station__township").order_by("date")

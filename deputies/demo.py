@@ -17,6 +17,7 @@ at sessions (:func:`away_deputy_ids`), so "no record this year" lists have names
 import datetime
 from decimal import Decimal
 
+from congress.demo import demo_loader
 from congress.models import ElectoralDistrict, Term, User
 from congress.validators import MOBILE_RE, cn_number
 
@@ -147,6 +148,7 @@ def _phone(fake) -> str:
             return number
 
 
+@demo_loader
 def load(ctx) -> None:
     staff = {u.township_id: u for u in User.objects.filter(username__endswith="_staff")}
     for slug, township in ctx.townships.items():

@@ -32,6 +32,8 @@ from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from congress.printing import apply_gongwen_layout, xlsx_print_setup
+from congress.exports import safe_row, safe_text
 from congress.validators import mask_phone
 
 from .models import Deputy, DutyKind, DutyRecord, Mandate
@@ -138,16 +140,16 @@ def _activity_rows(data: LedgerData):
 
 def _reception_rows(data: LedgerData):
     """接待 entries, where a station reception with recorded issues is shown as one row per
-    issue (visitor, matter, answer) instead of its one-line duty record."""
-    from liaison_stations.models import ReceptionIssue
-
-    issues = list(
-        ReceptionIssue.objects.filter(
-            record__deputies_present=data.deputy, record__date__year=data.year
-        )
-        .select_related("record__station", "village")
-        .order_by("record__date", "pk")
+    issue (visitor, matter, answer) instead of its one-line duty record. The receptions are
+    read through the deputy's reverse relation, so this app imports nothing from the stations
+    app above it."""
+    receptions = (
+        data.deputy.receptions.filter(date__year=data.year)
+        .select_related("station")
+        .prefetch_related("issues__village")
+        .order_by("date", "pk")
     )
+    issues = [issue for record in receptions for issue in record.issues.all()]
     # The duty records the stations module wrote for these receptions (their source key is a
     # field of the reception record).
     detailed = {issue.record.duty_source_key for issue in issues} - {""}
@@ -374,7 +376,7 @@ def _write_sheet(ws, ledger: Ledger, data: LedgerData) -> None:
         cell.border = _BOX
     rows = ledger.rows(data)
     for values in rows:
-        ws.append(list(values))
+        ws.append(safe_row(values))
     if not rows:
         ws.append(["(本年度无记录)"] + [""] * (n - 1))
     for line in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row):
@@ -389,6 +391,7 @@ def _write_sheet(ws, ledger: Ledger, data: LedgerData) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    xlsx_print_setup(ws, title=title, header_rows=header_row, landscape=ledger.landscape)
 
 
 def ledgers_xlsx(ledgers: list[Ledger], data: LedgerData) -> bytes:
@@ -444,7 +447,7 @@ def _write_docx_ledger(document, ledger: Ledger, data: LedgerData) -> None:
     for values in rows or [["(本年度无记录)"] + [""] * (len(ledger.columns) - 1)]:
         cells = table.add_row().cells
         for cell, value in zip(cells, values, strict=True):
-            cell.text = "" if value is None else str(value)
+            cell.text = "" if value is None else safe_text(str(value))
     section = document.sections[-1]
     usable = section.page_width - section.left_margin - section.right_margin
     total = sum(ledger.widths)
@@ -468,6 +471,7 @@ def ledgers_docx(ledgers: list[Ledger], data: LedgerData) -> bytes:
 
             section = document.add_section(WD_SECTION.NEW_PAGE)
         _set_orientation(section, ledger.landscape)
+        apply_gongwen_layout(document, body_pt=10.5)
         _write_docx_ledger(document, ledger, data)
     buffer = io.BytesIO()
     document.save(buffer)

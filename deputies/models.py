@@ -176,6 +176,9 @@ class Deputy(TownshipScopedModel):
 
     objects = DeputyQuerySet.as_manager()
 
+    # The portrait is shown on the public deputy board: congress.views.media serves it to anyone.
+    PUBLIC_FILE_FIELDS = ("photo",)
+
     class Meta:
         verbose_name = "人大代表"
         verbose_name_plural = "人大代表"
@@ -320,7 +323,10 @@ class DutyRecord(RulesModel):
             ),
             models.CheckConstraint(condition=Q(hours__gte=0), name="duty_record_hours_not_negative"),
         ]
-        indexes = [models.Index(fields=["deputy", "date"], name="duty_record_deputy_date")]
+        indexes = [
+            models.Index(fields=["deputy", "date"], name="duty_record_deputy_date"),
+            models.Index(fields=["-date", "-id"], name="duty_record_recent"),  # the lists' order
+        ]
         rules_permissions = dp.DUTY_RECORD_RULES
 
     def __str__(self):

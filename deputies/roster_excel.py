@@ -27,7 +27,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from congress.exports import safe_row
 from congress.models import ElectoralDistrict, Term, Township
+from congress.printing import xlsx_print_setup
 from congress.sheets import Column, RawRow, Sheet, SheetError, read_table
 from congress.table_import import Action, Change, Plan, RowPlan
 from congress.validators import MOBILE_RE, mask_phone, normalize_mobile
@@ -606,7 +608,7 @@ def roster_workbook(deputies, *, show_phone) -> bytes:
         cell.alignment = Alignment(horizontal="center")
     for d in deputies:
         ws.append(
-            [
+            safe_row([
                 d.name,
                 d.get_gender_display(),
                 d.ethnicity,
@@ -621,7 +623,7 @@ def roster_workbook(deputies, *, show_phone) -> bytes:
                 d.levels_display,
                 (d.phone if show_phone(d) else mask_phone(d.phone)),
                 "是" if d.is_presidium_member else "否",
-            ]
+            ])
         )
     for index, column in enumerate(COLUMNS, start=1):
         ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = column.width
@@ -630,6 +632,7 @@ def roster_workbook(deputies, *, show_phone) -> bytes:
     ws.page_setup.fitToWidth = 1
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
+    xlsx_print_setup(ws, title="代表花名册", header_rows=1, landscape=True)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -715,6 +718,7 @@ def template_workbook(*, township: Township | None = None, term: Term | None = N
     for index, column in enumerate(COLUMNS, start=1):
         ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = column.width
     ws.freeze_panes = "A2"
+    xlsx_print_setup(ws, title="代表花名册(模板)", header_rows=1, landscape=True)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

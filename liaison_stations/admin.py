@@ -13,11 +13,16 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
-from simple_history.admin import SimpleHistoryAdmin
 
-from congress.admin_base import ScopedFormFieldsMixin, TownshipScopedAdmin, TownshipScopedInline
-from congress.rates import percent, percent_text
+from congress.admin_base import (
+    ReadOnlyHistoryAdmin,
+    ScopedFormFieldsMixin,
+    TownshipScopedAdmin,
+    TownshipScopedInline,
+)
+from congress.figures import percent_text
 from congress.table_import import TableImportAdminMixin
+from congress.pagination import related_count
 from congress.tenancy import user_townships
 
 from . import selectors, services
@@ -92,7 +97,7 @@ class StationAdmin(TableImportAdminMixin, TownshipScopedAdmin):
     def compliance(self, obj):
         if not obj.item_total:
             return "—"
-        return f"{obj.item_checked}/{obj.item_total}({percent_text(percent(obj.item_checked, obj.item_total))})"
+        return f"{obj.item_checked}/{obj.item_total}({percent_text(obj.item_checked, obj.item_total)})"
 
     @admin.action(description="按规则生成本年度剩余接待日")
     def generate_this_year(self, request, queryset):
@@ -179,7 +184,7 @@ class StandardItemInline(ScopedFormFieldsMixin, admin.TabularInline):
 
 
 @admin.register(StandardSet)
-class StandardSetAdmin(ObjectPermissionsModelAdminMixin, ScopedFormFieldsMixin, SimpleHistoryAdmin):
+class StandardSetAdmin(ObjectPermissionsModelAdminMixin, ScopedFormFieldsMixin, ReadOnlyHistoryAdmin):
     """Preset sets (no township) are shared read-only; a township's staff edit their own."""
 
     list_display = ["name", "township", "item_names", "source"]
@@ -348,7 +353,7 @@ class ReceptionRecordAdmin(TownshipScopedAdmin):
             super().get_queryset(request)
             .select_related("station", "township", "created_by")
             .prefetch_related("deputies_present")
-            .annotate(issue_total=Count("issues", distinct=True))
+            .annotate(issue_total=related_count(ReceptionIssue, "record"))
         )
 
     @admin.display(description="接待代表")

@@ -20,6 +20,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from faker import Faker
 
+from congress.demo import demo_loader
 from congress.models import User, Village
 from congress.validators import cn_number
 from deputies.demo import away_deputy_ids
@@ -289,6 +290,7 @@ def _activities(stations, count, staff, rnd, today):
     return created
 
 
+@demo_loader
 def load(ctx) -> None:
     # Demo rows are not user actions: skip the per-row audit copies, which would make loading
     # the ~1,000 generated duty records several times slower.

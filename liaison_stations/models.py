@@ -136,6 +136,10 @@ class ReceptionRecord(TownshipScopedModel):
         verbose_name = "接待记录"
         verbose_name_plural = "接待记录"
         ordering = ["-date", "-id"]
+        indexes = [  # the lists' order, county-wide and per township
+            models.Index(fields=["-date", "-id"], name="reception_record_recent"),
+            models.Index(fields=["township", "-date", "-id"], name="reception_record_township"),
+        ]
         rules_permissions = station_rules.STATION_RECORD_RULES
 
     def __str__(self):
@@ -371,7 +375,10 @@ class ReceptionRule(TownshipScopedModel):
     def describe(self) -> str:
         if self.frequency == self.Frequency.WEEKLY:
             return f"每周{self.get_weekday_display()[-1]}" if self.weekday is not None else "每周"
-        return "每月" + "、".join(f"{d}日" for d in self.day_numbers())
+        try:
+            return "每月" + "、".join(f"{d}日" for d in self.day_numbers())
+        except ValueError:  # an unsaved, invalid form value shown back to its author
+            return f"每月{self.month_days}"
 
     def clean(self):
         from .schedule import parse_month_days

@@ -9,7 +9,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from congress.rates import percent
+from congress.figures import percent
 from congress.tenancy import scope_to_user
 from deputies.models import Deputy
 
@@ -265,10 +265,3 @@ def station_activities(station):
                   photo_count=Count("photos", distinct=True))
         .order_by("-date", "-id")
     )
-
-
-def deputy_for_user(user):
-    """The deputy row linked to a portal account, or None."""
-    if not user.is_authenticated:
-        return None
-    return Deputy.objects.filter(user=user).select_related("township").first()

@@ -15,7 +15,7 @@ from django.db import transaction
 from congress.models import User
 from congress.roles import Role
 from congress.sheets import Column
-from congress.table_import import Action, RowPlan, TableImporter, diff
+from congress.table_import import Action, TableImporter, diff
 from congress.validators import MOBILE_RE, normalize_mobile
 from deputies.models import Deputy
 
@@ -53,9 +53,9 @@ class StationStaffImporter(TableImporter):
         if not actor.has_perm(self.permission, Station(township=township)):
             raise PermissionDenied("您无权修改该乡镇的联络站。")
 
-    def plan_rows(self, rows, *, township):
-        stations = {s.name: s for s in Station.objects.filter(township=township)
-                    .select_related("convener", "administrator")}
+    record_noun = "站点"
+
+    def context(self, township):
         deputies: dict[str, list[Deputy]] = {}
         for d in Deputy.objects.filter(township=township).on_roster():
             deputies.setdefault(d.name, []).append(d)
@@ -63,54 +63,48 @@ class StationStaffImporter(TableImporter):
         for u in User.objects.filter(township=township, role=Role.STATION_ADMIN, is_active=True):
             for key in {u.username, u.name} - {""}:
                 admins.setdefault(key, []).append(u)
-        seen: dict[str, int] = {}
-        plans = []
-        for raw in rows:
-            v = raw.values
-            plan = RowPlan(raw=raw)
-            plans.append(plan)
-            name = re.sub(r"\s+", "", v.get("station", ""))
-            station = stations.get(name)
-            new = {}
-            if not name:
-                plan.errors.append("站点名称为空")
-            elif station is None:
-                plan.errors.append(f"本乡镇没有名为“{name}”的联络站(点),请先在后台添加")
-            elif name in seen:
-                plan.errors.append(f"重复:与第{seen[name]}行是同一站点")
-            else:
-                seen[name] = raw.number
-            for key, pool, label in (("convener", deputies, "在册代表"),
-                                     ("administrator", admins, "联络站管理员账号")):
-                text = re.sub(r"\s+", "", v.get(key, ""))
-                if not text:
-                    continue
-                found = pool.get(text, [])
-                if len(found) == 1:
-                    new[key] = found[0]
-                elif not found:
-                    plan.errors.append(f"{_LABELS[key]}“{text}”不是本乡镇的{label}")
-                else:
-                    plan.errors.append(f"{_LABELS[key]}“{text}”有{len(found)}位同名的{label},请在后台选择")
-            officer = v.get("liaison_officer", "").strip()[:30]
-            if officer:
-                new["liaison_officer"] = officer
-            phone_text = v.get("liaison_phone", "").strip()
-            if phone_text:
-                phone = normalize_mobile(phone_text)
-                if MOBILE_RE.match(phone):
-                    new["liaison_phone"] = phone
-                else:
-                    plan.errors.append(f"联络员电话“{phone_text}”格式不正确(应为11位手机号码)")
-            if plan.errors:
-                plan.action = Action.ERROR
+        stations = Station.objects.filter(township=township).select_related(
+            "convener", "administrator"
+        )
+        return {"stations": {s.name: s for s in stations}, "convener": deputies,
+                "administrator": admins}
+
+    def plan_row(self, plan, name, context):
+        v = plan.raw.values
+        station = context["stations"].get(name)
+        if name and station is None:
+            plan.errors.append(f"本乡镇没有名为“{name}”的联络站(点),请先在后台添加")
+        new = {}
+        for key, label in (("convener", "在册代表"), ("administrator", "联络站管理员账号")):
+            text = re.sub(r"\s+", "", v.get(key, ""))
+            if not text:
                 continue
-            plan.target = station
-            plan.cleaned = {"station": station, **new}
-            current = {k: getattr(station, k) for k in new}
-            plan.changes = diff(current, new, labels=_LABELS, display=_display)
-            plan.action = Action.UPDATE if plan.changes else Action.UNCHANGED
-        return plans
+            found = context[key].get(text, [])
+            if len(found) == 1:
+                new[key] = found[0]
+            elif not found:
+                plan.errors.append(f"{_LABELS[key]}“{text}”不是本乡镇的{label}")
+            else:
+                plan.errors.append(
+                    f"{_LABELS[key]}“{text}”有{len(found)}位同名的{label},请在后台选择"
+                )
+        officer = v.get("liaison_officer", "").strip()[:30]
+        if officer:
+            new["liaison_officer"] = officer
+        phone_text = v.get("liaison_phone", "").strip()
+        if phone_text:
+            phone = normalize_mobile(phone_text)
+            if MOBILE_RE.match(phone):
+                new["liaison_phone"] = phone
+            else:
+                plan.errors.append(f"联络员电话“{phone_text}”格式不正确(应为11位手机号码)")
+        if plan.errors:
+            return
+        plan.target = station
+        plan.cleaned = {"station": station, **new}
+        current = {k: getattr(station, k) for k in new}
+        plan.changes = diff(current, new, labels=_LABELS, display=_display)
+        plan.action = Action.UPDATE if plan.changes else Action.UNCHANGED
 
     def apply_row(self, row, *, actor, township):
         station_staff_apply(actor=actor, **row.cleaned)

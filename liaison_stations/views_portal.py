@@ -17,7 +17,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from congress.exceptions import add_form_errors
 from deputies.models import Deputy
+from deputies.predicates import deputy_of
 
 from . import selectors, services
 from .forms import (
@@ -33,15 +35,6 @@ from .forms import (
 from .models import ReceptionIssue, StandardEvidence, StandardItem
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError next to the matching field (or on top of the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _can_manage(user, station) -> bool:
     return user.has_perm("liaison_stations.manage_station", station)
 
@@ -52,7 +45,7 @@ def home(request):
     if not user.has_perm("liaison_stations.view_station_portal"):
         raise PermissionDenied("您没有查看联络站的权限。")
     managed = list(selectors.managed_stations_for_user(user))
-    deputy = selectors.deputy_for_user(user)
+    deputy = deputy_of(user)
     mine = list(deputy.stations.select_related("township").order_by("name")) if deputy else []
     others = []
     if not managed and not mine:
@@ -67,7 +60,7 @@ def home(request):
 @login_required
 def my_duty(request):
     """A deputy's own reception duty days (upcoming first, then the last ones)."""
-    deputy = selectors.deputy_for_user(request.user)
+    deputy = deputy_of(request.user)
     today = timezone.localdate()
     upcoming = past = []
     if deputy is not None:
@@ -142,7 +135,7 @@ def rule_add(request, pk):
         try:
             rule = services.reception_rule_create(actor=request.user, station=station, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             today = timezone.localdate()
             start = max(rule.start_date, today)
@@ -170,7 +163,7 @@ def generate(request, pk):
                 end=form.cleaned_data["end"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, f"已生成接待日 {len(created)} 个(已有的接待日保持不变)。")
             return redirect("stations_portal:schedule", pk=station.pk)
@@ -195,7 +188,7 @@ def roster(request, pk):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, f"{day.date:%m月%d日}的值班代表已保存。")
             return redirect("stations_portal:schedule", pk=station.pk)
@@ -228,7 +221,7 @@ def reception_add(request, pk):
                 deputies=form.cleaned_data["deputies_present"], summary=form.cleaned_data["summary"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, "接待记录已保存,请继续登记来访群众反映的问题。")
             return redirect("stations_portal:reception", pk=record.pk)
@@ -250,7 +243,7 @@ def reception_detail(request, pk):
             try:
                 services.reception_issue_add(actor=request.user, record=record, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, "反映事项已登记。")
                 return redirect("stations_portal:reception", pk=record.pk)
@@ -289,7 +282,7 @@ def _activity_form_view(request, station, activity=None):
                 activity=activity, **data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, f"活动已保存,{len(participants)}名参加代表的履职档案已记录。")
             return redirect("stations_portal:activity", pk=activity.pk)
@@ -328,7 +321,7 @@ def activity_detail(request, pk):
                     caption=form.cleaned_data["caption"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, "照片已上传。")
                 return redirect("stations_portal:activity", pk=activity.pk)
@@ -370,7 +363,7 @@ def evidence(request, pk, item_pk):
                 photo=form.cleaned_data.get("photo") if "photo" in request.FILES else None,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, f"“{item.name}”的佐证已提交,等待人大办核查。")
             return redirect("stations_portal:checklist", pk=station.pk)

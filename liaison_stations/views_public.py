@@ -3,17 +3,16 @@ read into these templates; the liaison officer's phone is shown masked)."""
 
 import calendar as pycalendar
 import datetime
-import io
 from itertools import groupby
 
 import segno
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 
 from congress.models import Township
+from congress.qr import qr_png_response, qr_svg_response
 from congress.validators import mask_phone
 from deputies.selectors import public_board
 
@@ -106,17 +105,9 @@ def poster(request, township, pk):
 
 @cache_control(max_age=3600, public=True)
 def qr_svg(request, township, pk):
-    station = _station(township, pk)
-    buffer = io.BytesIO()
-    _qr(request, station).save(buffer, kind="svg", scale=10, border=4)
-    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    return qr_svg_response(suggestion_form_url(request, _station(township, pk)))
 
 
 @cache_control(max_age=3600, public=True)
 def qr_png(request, township, pk):
-    station = _station(township, pk)
-    buffer = io.BytesIO()
-    _qr(request, station).save(buffer, kind="png", scale=12, border=4)
-    response = HttpResponse(buffer.getvalue(), content_type="image/png")
-    response["Content-Disposition"] = f'inline; filename="station-{station.pk}-qr.png"'
-    return response
+    return qr_png_response(suggestion_form_url(request, _station(township, pk)), f"station-{pk}-qr.png")

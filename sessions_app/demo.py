@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from congress.demo import demo_loader
 from congress.models import Department, Term, User
 from congress.roles import Role
 from deputies.demo import away_deputy_ids
@@ -77,6 +78,7 @@ def _sessions_plan(today: datetime.date):
     return plan
 
 
+@demo_loader
 def load(ctx) -> None:
     for slug, township in ctx.townships.items():
         term = Term.objects.filter(township=township, is_current=True).first()

@@ -99,12 +99,6 @@ def get_vote_for_user(user, pk) -> Vote:
     return vote
 
 
-def deputy_for_user(user) -> Deputy | None:
-    if not user.is_authenticated:
-        return None
-    return Deputy.objects.filter(user=user).first()
-
-
 # --- Attendance --------------------------------------------------------------------------------
 
 

@@ -7,7 +7,6 @@ nothing is written when they are raised.
 """
 
 import datetime
-import importlib
 import secrets
 from decimal import Decimal
 
@@ -16,10 +15,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from congress.exceptions import ApplicationError
+from congress.exceptions import ApplicationError, user_message
 from congress.notifications import notification_send
 from deputies.models import Deputy, DutyKind
+from deputies.predicates import deputy_of
 from deputies.services import duty_record_from_source
+from suggestions.models import Category, Channel
+from suggestions.services import suggestion_create_for_deputies
 
 from . import checkin, selectors
 from .models import (
@@ -129,7 +131,7 @@ def attendance_record_duties(*, actor, session: CongressSession) -> int:
 
 
 def _deputy_of(actor) -> Deputy:
-    deputy = selectors.deputy_for_user(actor)
+    deputy = deputy_of(actor)
     if deputy is None:
         raise ActionRefused("您的账号没有关联人大代表信息,不能签到或表决。请联系人大办。")
     return deputy
@@ -545,31 +547,6 @@ def supervision_record_duties(*, actor, activity: SupervisionActivity) -> int:
 # --- Bridges to the suggestion workflow -------------------------------------------------------
 
 
-def _suggestions_service():
-    """``suggestions.services.suggestion_create_for_deputies`` when the suggestions app
-    provides it, else None."""
-    try:
-        module = importlib.import_module("suggestions.services")
-    except ImportError:
-        return None
-    return getattr(module, "suggestion_create_for_deputies", None)
-
-
-def _session_channel():
-    try:
-        from suggestions.models import Channel  # type: ignore
-    except ImportError:
-        return "congress_session"
-    for name in ("CONGRESS_SESSION", "SESSION", "CONGRESS"):
-        if hasattr(Channel, name):
-            return getattr(Channel, name)
-    return "congress_session"
-
-
-def suggestions_available() -> bool:
-    return _suggestions_service() is not None
-
-
 def session_suggestion_submit(
     *, actor, session: CongressSession, deputies, kind: str, category: str, title: str,
     content: str, village=None, department=None,
@@ -577,9 +554,6 @@ def session_suggestion_submit(
     """大会期间代表建议: enters the suggestion workflow with channel "congress session",
     already claimed by the deputies who made it."""
     _require(actor, "sessions_app.manage_session", session)
-    service = _suggestions_service()
-    if service is None:
-        raise ActionRefused("建议办理模块尚未启用,暂不能登记大会期间代表建议。")
     deputies = list(deputies)
     if not deputies:
         raise ActionRefused("请选择提出建议的代表。")
@@ -588,33 +562,18 @@ def session_suggestion_submit(
     if outsiders:
         raise ActionRefused(f"{'、'.join(outsiders)}不在本届代表名单中。")
     try:
-        return service(
-            actor=actor, deputies=deputies, channel=_session_channel(), kind=kind, category=category,
+        return suggestion_create_for_deputies(
+            actor=actor, deputies=deputies, channel=Channel.SESSION, kind=kind, category=category,
             title=title, content=content, village=village, department=department,
         )
     except ValidationError as exc:
-        raise ActionRefused(_validation_message(exc)) from None
-
-
-def _validation_message(exc: ValidationError) -> str:
-    return ";".join(exc.messages)
-
-
-def _category(name: str):
-    try:
-        from suggestions.models import Category  # type: ignore
-    except ImportError:
-        return None
-    return Category.objects.filter(name=name).first()
+        raise ActionRefused(user_message(exc)) from None
 
 
 def finding_to_suggestion(*, actor, finding: SupervisionFinding, kind: str = "suggestion", category_name: str = "社会治理"):
     """A supervision finding becomes a suggestion to its department in one step, claimed by
     the activity's participants."""
     _require(actor, "sessions_app.change_supervisionfinding", finding)
-    service = _suggestions_service()
-    if service is None:
-        raise ActionRefused("建议办理模块尚未启用,暂不能把问题转为建议。")
     with transaction.atomic():
         finding = SupervisionFinding.objects.select_for_update(of=("self",)).select_related("activity").get(pk=finding.pk)
         if finding.suggestion_ref:
@@ -626,25 +585,14 @@ def finding_to_suggestion(*, actor, finding: SupervisionFinding, kind: str = "su
         if not deputies:
             raise ActionRefused("该监督活动没有参加代表,无法以代表名义提出建议。")
         try:
-            suggestion = service(
-                actor=actor, deputies=deputies, channel=_supervision_channel(), kind=kind,
-                category=_category(category_name),
+            suggestion = suggestion_create_for_deputies(
+                actor=actor, deputies=deputies, channel=Channel.SUPERVISION, kind=kind,
+                category=Category.objects.filter(name=category_name).first(),
                 title=f"{activity.get_kind_display()}发现问题:{finding.content[:30]}"[:100],
                 content=finding.content, village=None, department=finding.department,
             )
         except ValidationError as exc:
-            raise ActionRefused(_validation_message(exc)) from None
-        finding.suggestion_ref = str(getattr(suggestion, "code", None) or getattr(suggestion, "tracking_code", None) or suggestion.pk)
+            raise ActionRefused(user_message(exc)) from None
+        finding.suggestion_ref = suggestion.code
         _save(finding, actor, ["suggestion_ref"])
     return suggestion
-
-
-def _supervision_channel():
-    try:
-        from suggestions.models import Channel  # type: ignore
-    except ImportError:
-        return "other"
-    for name in ("SUPERVISION", "DEPUTY", "OTHER", "STAFF"):
-        if hasattr(Channel, name):
-            return getattr(Channel, name)
-    return _session_channel()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from congress.tenancy import scope_to_user, user_townships
+from deputies.predicates import deputy_of
 
 from . import checkin, selectors, services
 from .forms import (
@@ -50,7 +51,7 @@ def session_list(request):
 @login_required
 def session_detail(request, pk):
     session = selectors.get_session_for_user(request.user, pk)
-    deputy = selectors.deputy_for_user(request.user)
+    deputy = deputy_of(request.user)
     my_attendance = None
     open_votes = []
     if deputy is not None:
@@ -70,7 +71,6 @@ def session_detail(request, pk):
             "my_attendance": my_attendance,
             "open_votes": open_votes,
             "has_projects": session.livelihood_projects.exists(),
-            "suggestions_available": services.suggestions_available(),
         },
     )
 
@@ -203,7 +203,7 @@ def attendance_live(request, pk):
 def vote_detail(request, pk):
     vote = selectors.get_vote_for_user(request.user, pk)
     session = vote.session
-    deputy = selectors.deputy_for_user(request.user)
+    deputy = deputy_of(request.user)
     can_manage = request.user.has_perm("sessions_app.manage_session", session)
     receipt = BallotReceipt.objects.filter(vote=vote, deputy=deputy).first() if deputy else None
     form = BallotForm()
@@ -298,7 +298,7 @@ def vote_paper(request, pk):
 def livelihood_ballot(request, pk):
     session = selectors.get_session_for_user(request.user, pk)
     can_manage = request.user.has_perm("sessions_app.manage_session", session)
-    deputy = selectors.deputy_for_user(request.user)
+    deputy = deputy_of(request.user)
     projects = list(selectors.livelihood_projects_for_session(session))
     open_projects = [p for p in projects if p.vote and p.vote.status == Vote.Status.OPEN and p.vote.method == Vote.Method.ELECTRONIC]
     voted_ids = set()
@@ -394,7 +394,7 @@ def session_suggestion_new(request, pk):
             return redirect("sessions_portal:session_detail", pk=session.pk)
     return render(
         request, "sessions_app/session_suggestion.html",
-        {"session": session, "form": form, "available": services.suggestions_available()},
+        {"session": session, "form": form},
         status=400 if form.errors else 200,
     )
 

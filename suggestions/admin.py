@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from congress import permissions as p
 from congress.admin_base import TownshipScopedAdmin, TownshipScopedInline
 from congress.exceptions import USER_ERRORS, ApplicationError, add_form_errors, user_message
 from congress.validators import mask_phone
@@ -223,11 +222,11 @@ class SuggestionAdmin(TownshipScopedAdmin):
         return False
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if p.is_county_viewer(request.user):
-            return [(name, {**opts, "fields": ["masked_phone" if f == "submitter_phone" else f
-                                               for f in opts["fields"]]}) for name, opts in fieldsets]
-        return fieldsets
+        # Masked for everyone here: the full number is revealed, and audited, only from the
+        # portal page (suggestions.privacy); the county viewer never gets it.
+        return [(name, {**opts, "fields": ["masked_phone" if f == "submitter_phone" else f
+                                           for f in opts["fields"]]})
+                for name, opts in super().get_fieldsets(request, obj)]
 
     @admin.display(description="联系电话")
     def masked_phone(self, obj):

@@ -32,9 +32,11 @@ LATE_RATING_MESSAGE = (
 
 
 def _add(suggestion: Suggestion, *, cycle: int, kind: str, due: datetime.date, actor, reason: str) -> ReplyDeadline:
+    from .services import _now  # the services' clock (the demo backdates its history)
+
     return ReplyDeadline.objects.create(
         suggestion=suggestion, cycle=cycle, kind=kind, due_date=due, set_by=actor,
-        set_at=timezone.now(), reason=reason,
+        set_at=_now(), reason=reason,
     )
 
 
@@ -60,7 +62,7 @@ def current_reply_deadline(suggestion: Suggestion) -> datetime.date | None:
 def extend_deadline(suggestion: Suggestion, *, months: int, actor, reason: str = "") -> datetime.date:
     """An approved extension of the cycle in progress by ``months``. Sets ``suggestion.deadline``
     only when that cycle is the first (the caller saves ``deadline``). Returns the new date."""
-    current = current_reply_deadline(suggestion) or timezone.localdate()
+    current = current_reply_deadline(suggestion) or suggestion.deadline
     due = months_deadline(current, months)
     _add(suggestion, cycle=suggestion.rehandle_count, kind=ReplyDeadline.Kind.EXTENSION, due=due,
          actor=actor, reason=reason or f"延期{months}个月")

@@ -5,9 +5,11 @@
 100% closed. This year both townships have suggestions in every state, some overdue and some
 near their deadline, so the first reminder sweep has work to do.
 
-Idempotent and deterministic: each row has a fixed tracking code (``D`` + township + number);
-an existing code is left untouched. Uses Deputy/Station rows when the deputies and stations
-demos made them, and works without them.
+Built through the services, as staff, deputies and handlers would (``services.backdated`` sets
+the story's clock; no notices are sent for the past), so the history is what the workflow
+writes. Idempotent and deterministic: each row has a fixed tracking code (``D`` + township +
+number); an existing code is left untouched. Uses Deputy/Station rows when the deputies and
+stations demos made them, and works without them.
 """
 
 import datetime
@@ -17,22 +19,27 @@ from django.db.models import Q
 from django.utils import timezone
 from faker import Faker
 
+from congress.demo import demo_loader
 from congress.models import Department, User
 from congress.roles import Role
-from congress.workdays import WorkCalendar, add_months
+from congress.workdays import WorkCalendar
+from deputies.models import Deputy
+from liaison_stations.models import Station
 
+from . import services
 from .models import (
     Category,
     ChangeRequest,
     Channel,
     DeadlineSettings,
     Kind,
+    ProgressNote,
     Rating,
-    ReplyDeadline,
     State,
     Suggestion,
     SuggestionEvent,
     SuggestionReply,
+    SuggestionRevision,
 )
 
 SEED = 4_2026
@@ -85,35 +92,14 @@ class _Builder:
         self.categories = {c.name: c for c in Category.objects.all()}
         self.chair = User.objects.filter(township=township, role=Role.CHAIR).order_by("pk").first()
         self.staff = User.objects.filter(township=township, role=Role.STAFF).order_by("pk").first() or self.chair
-        self.handler = User.objects.filter(township=township, role=Role.HANDLER).order_by("pk").first()
-        try:
-            from deputies.models import Deputy
-
-            self.deputies = list(Deputy.objects.filter(township=township).select_related("user").order_by("pk")[:40])
-            demo_deputy = Deputy.objects.filter(user__username=f"{township.slug}_deputy").first()
-        except Exception:  # the deputies app may not have made rows
-            self.deputies, demo_deputy = [], None
+        self.deputies = list(Deputy.objects.filter(township=township).select_related("user").order_by("pk")[:40])
+        demo_deputy = Deputy.objects.filter(user__username=f"{township.slug}_deputy").select_related("user").first()
         if demo_deputy and demo_deputy not in self.deputies:
             self.deputies.insert(0, demo_deputy)
         self.demo_deputy = demo_deputy or (self.deputies[0] if self.deputies else None)
-        try:
-            from liaison_stations.models import Station
-
-            self.stations = list(Station.objects.filter(township=township).order_by("pk"))
-        except Exception:
-            self.stations = []
-        self.settings = DeadlineSettings.for_township(township.pk)
+        self.stations = list(Station.objects.filter(township=township).order_by("pk"))
         self.cal = WorkCalendar(range(ctx.today.year - 1, ctx.today.year + 2))
         self.created = 0
-
-    def _workdays_before(self, due: datetime.date, n: int) -> datetime.date:
-        """The day whose ``n``-th following working day is ``due`` (or the first after it)."""
-        day = due
-        while n:
-            if self.cal.is_workday(day):
-                n -= 1
-            day -= datetime.timedelta(days=1)
-        return day
 
     def deputy(self, n):
         if not self.deputies:
@@ -127,126 +113,124 @@ class _Builder:
                 return self.by_name[name]
         return self.social if n % 2 == 0 else self.departments[n % len(self.departments)]
 
+    def handler_for(self, department) -> User:
+        """A handler of ``department`` (the demo makes one for a department that has none)."""
+        handler = User.objects.filter(department=department, role=Role.HANDLER, is_active=True).order_by("pk").first()
+        if handler is None:
+            handler, _ = User.objects.get_or_create(
+                username=f"{self.township.slug}_handler_d{department.pk}",
+                defaults=dict(password=self.ctx.password_hash, name=self.fake.name(), role=Role.HANDLER,
+                              county=self.township.county, township=self.township, department=department,
+                              title="经办人"),
+            )
+        return handler
+
+    # The story's clock: each step happens some working days after the previous one (never
+    # after today), through the services, with the rows they write dated accordingly.
+
+    def _step(self, days: int, action):
+        self.day = min(self.cal.add_workdays(self.day, days), self.ctx.today)
+        self.minute += 7
+        moment = _at(self.day) + datetime.timedelta(minutes=self.minute)
+        written_after = timezone.now()
+        with services.backdated(moment):
+            result = action()
+        for model in (SuggestionEvent, SuggestionReply, SuggestionRevision, ProgressNote, ChangeRequest):
+            model.objects.filter(created_at__gte=written_after).update(created_at=moment)
+        return result
+
     def make(self, n, *, state, channel, kind=Kind.SUGGESTION, topic=None, start: datetime.date,
-             reply_class="A", rating=Rating.SATISFIED, due_offset=None, key=False, public=True,
-             direct_answer="", department=None, extension=False):
+             reply_class="A", rating=Rating.SATISFIED, key=False, public=True, direct_answer="",
+             department=None, extension=False):
         code = f"{self.prefix}{n:05d}"
         if Suggestion.objects.filter(code=code).exists():
             return None
-        if state in (State.CLAIMED, State.PRESENTED) and self.demo_deputy is None:
+        speaking = self.demo_deputy if self.demo_deputy and self.demo_deputy.user_id else None
+        if state in (State.CLAIMED, State.PRESENTED) and speaking is None:
             return None
         category_name, title, content = topic or TOPICS[n % len(TOPICS)]
         village = self.villages[n % len(self.villages)] if self.villages else None
-        vname = village.name if village else "本村"
-        deputy = self.deputy(n)
+        content = content.format(v=village.name if village else "本村")
         department = department or self.department_for(title, n)
+        handler = self.handler_for(department)
         anonymous = n % 7 == 0
-        s = Suggestion(
-            township=self.township, code=code, channel=channel, kind=kind,
-            category=self.categories.get(category_name), village=village, title=title,
-            content=content.format(v=vname), is_anonymous=anonymous,
-            submitter_name="" if anonymous else self.fake.name(),
-            submitter_phone="" if anonymous else self.fake.phone_number(),
-            consent_at=_at(start), station=self.stations[n % len(self.stations)] if self.stations and channel == Channel.RECEPTION else None,
-            created_by=self.staff, state=state,
-        )
-        events = [("submit", "", State.SUBMITTED, start, f"通过「{s.get_channel_display()}」提交")]
-        day = start
         order = [State.SUBMITTED, State.CLAIMED, State.PRESENTED, State.DISPATCHED, State.IN_PROGRESS,
                  State.REPLIED, State.EVALUATED, State.CLOSED]
-        reached = order.index(state) if state in order else None
-        session_like = channel in (Channel.SESSION, Channel.SUPERVISION)
+        reached = order.index(state) if state in order else 0
+        by_deputies = channel in (Channel.SESSION, Channel.SUPERVISION) and state not in (State.WITHDRAWN, State.REJECTED)
+        lead = self.deputy(n) if by_deputies else speaking
+        self.day, self.minute = start, 0
+        category = self.categories.get(category_name)
 
-        def step(to_state, days):
-            nonlocal day
-            day = self.cal.add_workdays(day, days)
-            return day
+        def create():
+            if by_deputies:
+                return services.suggestion_create_for_deputies(
+                    actor=self.staff, deputies=[lead] if lead else [], channel=channel, kind=kind,
+                    category=category, title=title, content=content, village=village, department=department)
+            if channel == Channel.WEB:
+                return services.suggestion_submit_public(
+                    township=self.township, kind=kind, title=title, content=content, category=category,
+                    village=village, is_anonymous=anonymous, consent=True,
+                    submitter_name="" if anonymous else self.fake.name(),
+                    submitter_phone="" if anonymous else self.fake.phone_number())
+            return services.suggestion_create_by_staff(
+                actor=self.staff, channel=channel, kind=kind, title=title, content=content, category=category,
+                village=village, station=self.stations[n % len(self.stations)] if self.stations and channel == Channel.RECEPTION else None,
+                submitter_name="" if anonymous else self.fake.name(),
+                submitter_phone="" if anonymous else self.fake.phone_number())
+
+        if by_deputies and lead is None:
+            return None
+        s = self._step(0, create)
+        Suggestion.objects.filter(pk=s.pk).update(code=code, submitted_at=_at(start, 9))
+        deputy_user = speaking.user if speaking else None
+
+        def act(days, service, actor, **kwargs):
+            return self._step(days, lambda: service(actor=actor, suggestion=s, **kwargs))
 
         if direct_answer:
-            s.lead_deputy = deputy
-            s.direct_answer = direct_answer
-            s.claimed_at = _at(step(State.CLAIMED, 2))
-            s.closed_at = _at(step(State.CLOSED, 3))
-            events.append(("answer", State.SUBMITTED, State.CLOSED, day, direct_answer))
-            s.is_public = public
-        elif state in (State.WITHDRAWN, State.REJECTED):
-            if state == State.REJECTED:
-                s.rejection_reason = "该事项已进入司法程序,请通过法院诉讼渠道解决。"
-            events.append((state, State.SUBMITTED, state, step(state, 2), s.rejection_reason or "反映人撤回"))
+            if deputy_user:
+                act(2, services.suggestion_claim, deputy_user)
+            act(3, services.suggestion_answer_directly, deputy_user or self.staff, answer=direct_answer)
+            Suggestion.objects.filter(pk=s.pk).update(is_public=public)
+        elif state == State.WITHDRAWN:
+            act(2, services.suggestion_withdraw, self.staff, reason="反映人撤回")
+        elif state == State.REJECTED:
+            act(2, services.suggestion_reject, self.staff, reason="该事项已进入司法程序,请通过法院诉讼渠道解决。")
         else:
-            if reached >= 1 and deputy is not None:
-                s.lead_deputy = deputy
-                s.claimed_at = _at(step(State.CLAIMED, 0 if session_like else 2))
-                events.append(("claim", State.SUBMITTED, State.CLAIMED, day, f"{deputy.name}代表已接单"))
-            if reached >= 2:
-                s.presented_at = _at(step(State.PRESENTED, 0 if session_like else 3))
-                events.append(("present", State.CLAIMED if deputy else State.SUBMITTED, State.PRESENTED, day, "提交主席团"))
+            if not by_deputies and reached >= 1 and deputy_user:
+                act(2, services.suggestion_claim, deputy_user)
+                if reached >= 2:
+                    refined = f"{content}建议有关部门尽快研究解决。" if n % 2 == 0 else content
+                    act(3, services.suggestion_present, deputy_user, title=title, content=refined)
             if reached >= 3:
-                s.lead_department = department
-                s.dispatched_at = _at(step(State.DISPATCHED, 3))
-                months = self.settings.reply_months
-                s.deadline = self.cal.next_workday_on_or_after(add_months(day, months))
-                if key and self.chair:
-                    s.is_key, s.supervisor = True, self.chair
-                events.append(("dispatch", State.PRESENTED, State.DISPATCHED, day,
-                               f"主办:{department.name};答复期限:{s.deadline:%Y年%m月%d日}"))
+                co = [self.by_name[name] for name in TOPIC_DEPARTMENTS.get(title, [])[1:] if name in self.by_name]
+                co = co[:1] if n % 4 == 0 and co and co[0] != department else []
+                act(3, services.suggestion_dispatch, self.staff, lead_department=department, co_departments=co,
+                    is_key=bool(key and self.chair), supervisor=self.chair if key else None)
             if reached >= 4:
-                s.signed_at = _at(step(State.IN_PROGRESS, 2))
-                events.append(("sign", State.DISPATCHED, State.IN_PROGRESS, day, f"{department.name}已签收"))
+                act(2, services.suggestion_sign, handler)
+                if extension:
+                    act(5, services.suggestion_request_change, handler, kind=ChangeRequest.Kind.EXTEND,
+                        reason="涉及县级资金审批,需延期办理。", months=2)
             if reached >= 5:
-                s.first_replied_at = s.replied_at = _at(step(State.REPLIED, self.rng.randint(15, 45)))
-                s.reply_class = reply_class
-                events.append(("reply", State.IN_PROGRESS, State.REPLIED, day, f"{reply_class}类答复"))
+                act(self.rng.randint(15, 45), services.suggestion_reply, handler, reply_class=reply_class,
+                    text=REPLY_TEXTS[reply_class])
+            evaluator = self.staff if by_deputies or deputy_user is None else deputy_user
             if reached >= 6 and rating:
-                s.rating = rating
-                s.evaluated_at = _at(step(State.EVALUATED, 5))
-                events.append(("evaluate", State.REPLIED, State.EVALUATED, day, f"评价:{Rating(rating).label}"))
+                if rating == Rating.UNSATISFIED:
+                    act(5, services.suggestion_evaluate, evaluator, rating=rating, comment="问题没有解决")
+                    act(20, services.suggestion_reply, handler, reply_class=reply_class, text=REPLY_TEXTS[reply_class])
+                act(5, services.suggestion_evaluate, evaluator, rating=rating,
+                    comment="问题仍未解决" if rating == Rating.UNSATISFIED else "")
             if reached >= 7:
-                s.closed_at = _at(step(State.CLOSED, 2))
-                s.is_public = public
-                events.append(("close", State.EVALUATED if rating else State.REPLIED, State.CLOSED, day, "销单"))
-        # The current stage's deadline: near, today or overdue as asked.
-        if state not in (State.CLOSED, State.WITHDRAWN, State.REJECTED, State.EVALUATED):
-            if state == State.IN_PROGRESS and due_offset is None:
-                s.due_date = s.deadline
-            else:
-                s.due_date = self.ctx.today + datetime.timedelta(days=due_offset if due_offset is not None else 3)
-            if state == State.REPLIED:
-                # The rating window runs from the reply: date the reply so that it ends as asked.
-                replied_on = self._workdays_before(s.due_date, self.settings.evaluation_workdays)
-                s.first_replied_at = s.replied_at = _at(replied_on)
-                s.due_date = self.cal.add_workdays(replied_on, self.settings.evaluation_workdays)
-            s.due_version = 1
-        s.save()
-        Suggestion.objects.filter(pk=s.pk).update(submitted_at=_at(start, 9))
-        if s.lead_deputy is None and state == State.SUBMITTED and self.deputies:
-            s.routed_deputies.add(*[d for d in {self.demo_deputy, self.deputies[n % len(self.deputies)]} if d])
-        if s.dispatched_at and n % 4 == 0:
-            co = [self.by_name[name] for name in TOPIC_DEPARTMENTS.get(title, [])[1:] if name in self.by_name]
-            if co and co[0] != department:
-                s.co_departments.add(co[0])
-        for action, frm, to, when, note in events:
-            actor = {"submit": self.staff, "claim": s.lead_deputy.user if s.lead_deputy else None,
-                     "present": s.lead_deputy.user if s.lead_deputy else None, "answer": s.lead_deputy.user if s.lead_deputy else None,
-                     "sign": self.handler, "reply": self.handler}.get(action) or self.staff
-            event = SuggestionEvent.objects.create(suggestion=s, action=action, actor=actor,
-                                                   actor_label=str(actor) if actor else "群众", from_state=frm,
-                                                   to_state=to, note=note)
-            SuggestionEvent.objects.filter(pk=event.pk).update(created_at=_at(when, 11))
-        if s.replied_at:
-            texts = {"A": "经研究已落实解决,感谢代表的关心和支持。", "B": "已列入明年工作计划,将逐步解决。",
-                     "C": "受资金和规划条件限制暂不能解决,我们已向上级部门反映,条件具备时优先安排。"}
-            reply = SuggestionReply.objects.create(suggestion=s, cycle=0, department=department,
-                                                   reply_class=reply_class, text=texts[reply_class], author=self.handler)
-            SuggestionReply.objects.filter(pk=reply.pk).update(created_at=s.replied_at)
-        if s.dispatched_at:
-            ReplyDeadline.objects.create(suggestion=s, cycle=0, kind=ReplyDeadline.Kind.FIRST, due_date=s.deadline,
-                                         set_by=self.staff, set_at=s.dispatched_at, reason="交办")
-        if extension and self.handler:
-            ChangeRequest.objects.create(suggestion=s, kind=ChangeRequest.Kind.EXTEND, department=department,
-                                         requested_by=self.handler, reason="涉及县级资金审批,需延期办理。", months=2)
+                act(2 if rating else 25, services.suggestion_close, self.staff, is_public=public)
         self.created += 1
         return s
+
+
+REPLY_TEXTS = {"A": "经研究已落实解决,感谢代表的关心和支持。", "B": "已列入明年工作计划,将逐步解决。",
+               "C": "受资金和规划条件限制暂不能解决,我们已向上级部门反映,条件具备时优先安排。"}
 
 
 def _real_year(b: _Builder, year: int) -> None:
@@ -282,19 +266,19 @@ def _this_year(b: _Builder, first: int) -> None:
     recent = today - datetime.timedelta(days=40)
     older = today - datetime.timedelta(days=120)
     plan = [
-        dict(state=State.SUBMITTED, channel=Channel.WEB, start=today - datetime.timedelta(days=2), due_offset=2),
-        dict(state=State.SUBMITTED, channel=Channel.WEB, start=today - datetime.timedelta(days=12), due_offset=-3),
-        dict(state=State.SUBMITTED, channel=Channel.WECHAT, start=today - datetime.timedelta(days=1), due_offset=5),
-        dict(state=State.CLAIMED, channel=Channel.RECEPTION, start=today - datetime.timedelta(days=6), due_offset=1),
-        dict(state=State.PRESENTED, channel=Channel.SESSION, start=today - datetime.timedelta(days=8), due_offset=0),
-        dict(state=State.PRESENTED, channel=Channel.PHONE, start=today - datetime.timedelta(days=15), due_offset=-4),
-        dict(state=State.DISPATCHED, channel=Channel.WEB, start=recent, due_offset=-2),
-        dict(state=State.DISPATCHED, channel=Channel.SUPERVISION, start=recent, due_offset=2),
-        dict(state=State.IN_PROGRESS, channel=Channel.SESSION, start=older, due_offset=-5, key=True),
-        dict(state=State.IN_PROGRESS, channel=Channel.RECEPTION, start=recent, due_offset=3),
+        dict(state=State.SUBMITTED, channel=Channel.WEB, start=today - datetime.timedelta(days=2)),
+        dict(state=State.SUBMITTED, channel=Channel.WEB, start=today - datetime.timedelta(days=12)),
+        dict(state=State.SUBMITTED, channel=Channel.WECHAT, start=today - datetime.timedelta(days=1)),
+        dict(state=State.CLAIMED, channel=Channel.RECEPTION, start=today - datetime.timedelta(days=6)),
+        dict(state=State.PRESENTED, channel=Channel.SESSION, start=today - datetime.timedelta(days=8)),
+        dict(state=State.PRESENTED, channel=Channel.PHONE, start=today - datetime.timedelta(days=15)),
+        dict(state=State.DISPATCHED, channel=Channel.WEB, start=recent),
+        dict(state=State.DISPATCHED, channel=Channel.SUPERVISION, start=recent),
+        dict(state=State.IN_PROGRESS, channel=Channel.SESSION, start=older, key=True),
+        dict(state=State.IN_PROGRESS, channel=Channel.RECEPTION, start=recent),
         dict(state=State.IN_PROGRESS, channel=Channel.LETTER, start=recent, extension=True),
-        dict(state=State.REPLIED, channel=Channel.WEB, start=older, due_offset=4, reply_class="B"),
-        dict(state=State.REPLIED, channel=Channel.WEB, start=older, due_offset=-1, reply_class="A"),
+        dict(state=State.REPLIED, channel=Channel.WEB, start=older, reply_class="B"),
+        dict(state=State.REPLIED, channel=Channel.WEB, start=older, reply_class="A"),
         dict(state=State.EVALUATED, channel=Channel.RECEPTION, start=older, rating=Rating.BASIC),
         dict(state=State.CLOSED, channel=Channel.WEB, start=older, reply_class="A"),
         dict(state=State.CLOSED, channel=Channel.VISIT, start=older, reply_class="C", rating=Rating.UNSATISFIED),
@@ -305,6 +289,7 @@ def _this_year(b: _Builder, first: int) -> None:
         b.make(first + offset, **spec)
 
 
+@demo_loader
 def load(ctx) -> None:
     rng = random.Random(SEED)
     fake = Faker("zh_CN")

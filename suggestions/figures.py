@@ -9,7 +9,7 @@ reads it from here; nothing else counts or divides.
   current figure such as 超期未办), and its **condition**. :meth:`CountFigure.queryset` is the
   drill-down list, so a cell and its records agree by construction.
 * A :class:`RateFigure` divides one count by another of the *same period field* (so the
-  numerator is always a subset of the denominator) with :func:`congress.rates.percent`.
+  numerator is always a subset of the denominator) with :func:`congress.figures.percent`.
 * :func:`compute` evaluates every figure for a scope in one query per period field.
 
 The rating figures use only ratings returned in time: a rating recorded late by staff
@@ -31,7 +31,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from congress.rates import ROUNDING_RULE, percent
+from congress.figures import ROUNDING_RULE, percent
 from congress.workdays import WorkCalendar
 
 from .models import OPEN_STATES, Channel, Kind, Rating, ReplyClass, State, Suggestion

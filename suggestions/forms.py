@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from congress.models import Department, User, Village
 from congress.roles import PRESIDIUM_STAFF
-from congress.validators import mobile_validator, normalize_mobile, photo_validator
+from congress.validators import document_validator, mobile_validator, normalize_mobile, photo_validator
 
 from .models import STAFF_ENTRY_CHANNELS, Category, ChangeRequest, Channel, Kind, Rating, ReplyClass
 
@@ -45,6 +45,8 @@ class MultiplePhotoField(forms.FileField):
                     photo_validator(upload)
                 elif upload.size > MAX_ATTACHMENT_BYTES:
                     raise ValidationError("附件不能超过 10 MB。")
+                else:
+                    document_validator(upload)
             except ValidationError as exc:
                 errors.extend(f"{upload.name}:{m}" for m in exc.messages)
             cleaned.append(upload)

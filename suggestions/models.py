@@ -279,6 +279,11 @@ class Suggestion(TownshipScopedModel):
         indexes = [
             models.Index(fields=["township", "state"], name="suggestion_township_state"),
             models.Index(fields=["state", "due_date"], name="suggestion_state_due"),
+            # The staff lists' default orderings: the portal's work queue (due date, newest
+            # submission) and everything else (newest first). The admin's order (open first,
+            # nearest deadline, newest) has PostgreSQL-only indexes: migration 0010.
+            models.Index(fields=["township", "due_date", "-submitted_at"], name="suggestion_township_queue"),
+            models.Index(fields=["-submitted_at", "-id"], name="suggestion_recent"),
         ]
         constraints = [
             models.CheckConstraint(

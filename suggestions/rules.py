@@ -4,19 +4,7 @@ admin and templates all ask these (directly or through ``user.has_perm``)."""
 import rules
 
 from congress import permissions as p
-
-
-def deputy_of(user):
-    """The Deputy row linked to a user account, or None."""
-    if not (user and user.is_authenticated):
-        return None
-    from deputies.models import Deputy
-
-    cached = getattr(user, "_suggestions_deputy", False)
-    if cached is False:
-        cached = Deputy.objects.filter(user=user).first()
-        user._suggestions_deputy = cached
-    return cached
+from deputies.predicates import deputy_of
 
 
 @rules.predicate
@@ -113,6 +101,21 @@ can_view_suggestion = (
     | is_co_handler
     | is_entered_here
 )
+
+@rules.predicate
+def citizen_consented(user, suggestion) -> bool:
+    """The citizen agreed that their details be used to handle the item (``consent_at``: the
+    privacy statement ticked on the public form, or recorded by staff who took it in person)."""
+    return bool(suggestion is not None and suggestion.consent_at)
+
+
+# Who sees a citizen's full phone number (docs/security.md, "Privacy by role"): presidium staff
+# of the township, the deputy who claimed the item or to whom it was routed, the lead
+# department's handler when the citizen consented. Never the county viewer; nobody else.
+can_see_citizen_phone = ~p.is_county_viewer & (
+    is_staff_here | is_lead_deputy | is_routed_deputy | (is_lead_handler & citizen_consented)
+)
+rules.add_perm("suggestions.see_citizen_phone", can_see_citizen_phone)
 
 # Who may take each workflow action (the table in workflow.py names these).
 ACTION_RULES = {

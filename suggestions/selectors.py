@@ -8,9 +8,7 @@ county-wide), optional ``department`` and a date range ``date_from``/``date_to``
 either may be None).
 """
 
-import datetime
 
-from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -18,7 +16,7 @@ from django.utils import timezone
 from congress.tenancy import scope_to_user
 
 from . import figures
-from .models import OPEN_STATES, Channel, ChangeRequest, State, Suggestion
+from .models import OPEN_STATES, ChangeRequest, State, Suggestion
 from .rules import can_view_suggestion, deputy_of
 
 # --- accessors and lists -----------------------------------------------------------------------
@@ -101,6 +99,16 @@ def public_results(township) -> QuerySet:
     )
 
 
+def preferred_deputy(township, deputy_id):
+    """The deputy named by a scanned 代表码 (``?deputy=<id>``) when on this township's roster;
+    None for anything else (a stale or foreign code falls back to the usual routing)."""
+    from deputies.models import Deputy
+
+    if not str(deputy_id or "").isdigit():
+        return None
+    return Deputy.objects.on_roster().filter(pk=int(deputy_id), township=township).first()
+
+
 def find_for_tracking(code: str, phone_last4: str) -> Suggestion | None:
     """By tracking code + the last four digits of the phone (anonymous ones: code only)."""
     suggestion = Suggestion.objects.select_related("township", "lead_department", "category").filter(code=code).first()
@@ -120,20 +128,6 @@ def suggestion_for_tracking_session(pk: int) -> Suggestion | None:
 # --- rate limiting -------------------------------------------------------------------------------
 
 RATE_LIMIT_MESSAGE = "提交过于频繁,请稍后再试。如有紧急情况请直接拨打人大办电话。"
-
-
-def submission_rate_exceeded(*, ip: str | None, phone: str = "") -> bool:
-    """Counted over our own submissions table: at most SUGGESTION_RATE_PER_IP web submissions
-    per IP per hour and SUGGESTION_RATE_PER_PHONE per phone per day (see docs/suggestions.md)."""
-    per_ip = getattr(settings, "SUGGESTION_RATE_PER_IP", 5)
-    per_phone = getattr(settings, "SUGGESTION_RATE_PER_PHONE", 3)
-    now = timezone.now()
-    web = Suggestion.objects.filter(channel=Channel.WEB)
-    if ip and web.filter(submitter_ip=ip, submitted_at__gte=now - datetime.timedelta(hours=1)).count() >= per_ip:
-        return True
-    if phone and web.filter(submitter_phone=phone, submitted_at__gte=now - datetime.timedelta(days=1)).count() >= per_phone:
-        return True
-    return False
 
 
 # --- figures ----------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ with ``transaction.on_commit``. Views, admin actions, Celery tasks and other app
 
 import datetime
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
@@ -49,8 +51,26 @@ from .workflow import STALE_MESSAGE, TransitionNotAllowed
 # --- helpers ---------------------------------------------------------------------------------
 
 
+_CLOCK: ContextVar[datetime.datetime | None] = ContextVar("suggestions_clock", default=None)
+
+
+def _now() -> datetime.datetime:
+    return _CLOCK.get() or timezone.now()
+
+
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return timezone.localdate(_now())
+
+
+@contextmanager
+def backdated(moment: datetime.datetime):
+    """Run the services as if it were ``moment``: the demo builds past history through the
+    same doors. Notices are not sent for such history (nobody is to act on the past)."""
+    token = _CLOCK.set(moment)
+    try:
+        yield
+    finally:
+        _CLOCK.reset(token)
 
 
 def _calendar(start: datetime.date) -> WorkCalendar:
@@ -79,11 +99,6 @@ def _current_stage_due(suggestion: Suggestion) -> datetime.date | None:
     if stage is not None and stage.due == workflow.REPLY_DEADLINE:
         return deadlines.current_reply_deadline(suggestion)
     return stage_due_date(_settings(suggestion), suggestion.state, _today())
-
-
-def reply_deadline(settings: DeadlineSettings | None, start: datetime.date, *, months: int) -> datetime.date:
-    """``months`` calendar months after ``start``, moved to the next working day if needed."""
-    return months_deadline(start, months)
 
 
 def _set_due(suggestion: Suggestion, due: datetime.date | None, fields: set) -> None:
@@ -116,6 +131,8 @@ def _notify_later(users: Iterable[User], title: str, suggestion: Suggestion, bod
     """Tell each user (once): the inbox and outbox rows are written in the caller's transaction
     (congress.outbox), so they exist exactly when the change does; sending waits for commit."""
     recipients = {u.pk: u for u in users if u is not None and u.is_active}
+    if _CLOCK.get() is not None:  # history built by the demo: nobody is to act on the past
+        return
     url = suggestion.get_absolute_url()
     for user in recipients.values():
         notification_send(recipient=user, title=title, body=body, url=url)
@@ -197,7 +214,7 @@ def _apply(suggestion: Suggestion, spec: workflow.Action, fields: set) -> None:
         suggestion.state = spec.target
         fields.add("state")
     if spec.stamp and spec.stamp not in fields:
-        setattr(suggestion, spec.stamp, timezone.now())
+        setattr(suggestion, spec.stamp, _now())
         fields.add(spec.stamp)
     if spec.restarts_due:
         _set_due(suggestion, _current_stage_due(suggestion), fields)
@@ -256,10 +273,14 @@ def _start(suggestion: Suggestion, action: str, *, actor, note: str) -> Suggesti
     return suggestion
 
 
-def _route(suggestion: Suggestion) -> list:
-    """Deputies of the village's electoral district(s) and of the chosen station."""
+def _route(suggestion: Suggestion, *, preferred=None) -> list:
+    """Deputies of the village's electoral district(s) and of the chosen station; a citizen who
+    scanned a deputy's own QR code (代表码) reaches that deputy first, and only that deputy."""
     from deputies.models import Deputy
 
+    if preferred is not None:
+        suggestion.routed_deputies.add(preferred)
+        return [preferred]
     condition = Q(pk__in=[])
     if suggestion.village_id:
         condition |= Q(district__villages=suggestion.village_id)
@@ -287,13 +308,14 @@ def _validate_township_rows(suggestion, *, village=None, station=None, category=
 
 def _create(*, actor, township, channel, kind, title, content, category=None, village=None,
             station=None, submitter_name="", submitter_phone="", is_anonymous=False,
-            consent=False, ip=None, photos=(), reception_issue=None, note="") -> Suggestion:
+            consent=False, ip=None, photos=(), reception_issue=None, note="",
+            deputy=None) -> Suggestion:
     suggestion = Suggestion(
         township=township, channel=channel, kind=kind, title=title.strip(), content=content.strip(),
         category=category, village=village, station=station,
         submitter_name="" if is_anonymous else submitter_name.strip(),
         submitter_phone="" if is_anonymous else submitter_phone,
-        is_anonymous=is_anonymous, consent_at=timezone.now() if consent else None,
+        is_anonymous=is_anonymous, consent_at=_now() if consent else None,
         submitter_ip=ip, created_by=actor, reception_issue=reception_issue,
     )
     _validate_township_rows(suggestion, village=village, station=station)
@@ -301,7 +323,12 @@ def _create(*, actor, township, channel, kind, title, content, category=None, vi
     _start(suggestion, "submit", actor=actor, note=note or f"通过「{suggestion.get_channel_display()}」提交")
     for photo in photos:
         SuggestionPhoto.objects.create(suggestion=suggestion, image=photo)
-    deputies = _route(suggestion)
+    if deputy is not None:
+        from deputies.models import Deputy
+
+        if not Deputy.objects.on_roster().filter(pk=deputy.pk, township_id=township.pk).exists():
+            raise ValidationError("所选代表不属于该乡镇或已不在任。")
+    deputies = _route(suggestion, preferred=deputy)
     _notify_later(_deputy_users(deputies), f"群众点单待接单:{suggestion.title}", suggestion)
     if not deputies:
         _notify_later(staff_users(township.pk), f"群众点单待接单(未匹配到代表,请人大办处理):{suggestion.title}", suggestion)
@@ -311,8 +338,10 @@ def _create(*, actor, township, channel, kind, title, content, category=None, vi
 @transaction.atomic
 def suggestion_submit_public(*, township, kind, title, content, category=None, village=None,
                              station=None, submitter_name="", submitter_phone="",
-                             is_anonymous=False, consent=False, ip=None, photos=()) -> Suggestion:
-    """A citizen's submission from the public form (no login): consent is required."""
+                             is_anonymous=False, consent=False, ip=None, photos=(),
+                             deputy=None) -> Suggestion:
+    """A citizen's submission from the public form (no login): consent is required. ``deputy``:
+    the deputy whose QR code (代表码) the citizen scanned, who gets the item first."""
     if not consent:
         raise ValidationError({"consent": "请阅读并同意隐私声明后再提交。"})
     if not is_anonymous and not submitter_phone:
@@ -320,7 +349,7 @@ def suggestion_submit_public(*, township, kind, title, content, category=None, v
     return _create(actor=None, township=township, channel=Channel.WEB, kind=kind, title=title,
                    content=content, category=category, village=village, station=station,
                    submitter_name=submitter_name, submitter_phone=submitter_phone,
-                   is_anonymous=is_anonymous, consent=consent, ip=ip, photos=photos)
+                   is_anonymous=is_anonymous, consent=consent, ip=ip, photos=photos, deputy=deputy)
 
 
 @transaction.atomic
@@ -378,7 +407,7 @@ def suggestion_create_for_deputies(*, actor, deputies, channel, kind, category, 
         raise PermissionDenied("您无权以代表名义提出建议。")
     if any(d.township_id != township_id for d in deputies):
         raise ValidationError("联名代表必须属于同一乡镇。")
-    now = timezone.now()
+    now = _now()
     suggestion = Suggestion(
         township_id=township_id, channel=channel, kind=kind, category=category, title=title,
         content=content, village=village, created_by=actor, lead_deputy=deputies[0],
@@ -435,7 +464,7 @@ def suggestion_answer_directly(*, actor, suggestion, answer: str, seen_state=Non
         deputy = deputy_of(actor)
         if s.lead_deputy_id is None and deputy is not None:
             s.lead_deputy = deputy
-            s.claimed_at = timezone.now()
+            s.claimed_at = _now()
             fields |= {"lead_deputy", "claimed_at"}
         s.direct_answer = answer
         return Step(note=answer, fields=fields)
@@ -549,7 +578,7 @@ def suggestion_dispatch(*, actor, suggestion, lead_department: Department, co_de
         settings = _settings(s)
         today = _today()
         months = settings.complex_reply_months if is_complex else settings.reply_months
-        latest = reply_deadline(settings, today, months=months)
+        latest = months_deadline(today, months)
         if deadline is None:
             deadline = latest
         elif deadline <= today:
@@ -658,7 +687,7 @@ def suggestion_decide_change(*, actor, request: ChangeRequest, approve: bool, no
             text = f"延期{req.months}个月,答复期限改为{due:%Y年%m月%d日}。{note}"
         req.status = ChangeRequest.Status.APPROVED if approve else ChangeRequest.Status.REFUSED
         req.decided_by = actor
-        req.decided_at = timezone.now()
+        req.decided_at = _now()
         req.decision_note = note
         req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         decided.append(req)
@@ -706,7 +735,7 @@ def suggestion_reply(*, actor, suggestion, reply_class: str, text: str, attachme
         for upload in attachments:
             ReplyAttachment.objects.create(reply=reply, file=upload)
         created.append(reply)
-        s.replied_at = timezone.now()
+        s.replied_at = _now()
         s.reply_class = reply_class
         s.rating, s.rating_late, s.rating_late_reason = "", False, ""
         fields = {"replied_at", "reply_class", "rating", "rating_late", "rating_late_reason"}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import document_views, views
 
 app_name = "suggestions_public"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("t/<slug:township>/suggest/done/<str:code>/", views.done, name="done"),
     path("t/<slug:township>/results/", views.results, name="results"),
     path("track/", views.track, name="track"),
+    path("track/receipt/", document_views.public_receipt, name="receipt"),
 ]

@@ -1,6 +1,7 @@
 """Thin views: validate with a form → fetch with a permission-checking accessor → call one
 service → redirect or render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,14 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from congress import ratelimit
 from congress.exceptions import ApplicationError, add_form_errors, user_message
 from congress.models import Township
 from congress.validators import mask_phone
 from congress.workdays import missing_calendar_years
 
-from . import actions, deadlines, forms, selectors, services, workflow
+from . import actions, deadlines, forms, privacy, selectors, services, workflow
 from .models import State
-from .rules import ACTION_RULES
 from .workflow import TransitionNotAllowed
 
 # --- portal: lists ---------------------------------------------------------------------------
@@ -91,11 +92,22 @@ def _detail_context(request, suggestion, bound=None):
         "co_departments": suggestion.co_departments.all(),
         "requests": suggestion.change_requests.select_related("department", "requested_by").all(),
         "action_forms": action_forms,
-        "masked_phone": mask_phone(suggestion.submitter_phone),
-        "show_phone": request.user.has_perm("suggestions.change_suggestion", suggestion)
-        or ACTION_RULES["claim"].test(request.user, suggestion),
+        "masked_phone": privacy.masked_citizen_phone(suggestion),
+        "can_reveal_phone": privacy.may_see_citizen_phone(request.user, suggestion),
         "today": timezone.localdate(),
     }
+
+
+@login_required
+@require_POST
+def reveal_phone(request, pk):
+    """Reveal on click: the full number for those the privacy rule allows, each reveal audited."""
+    suggestion = selectors.get_suggestion_for_user(request.user, pk)
+    phone = privacy.citizen_phone_reveal(actor=request.user, suggestion=suggestion, ip=_client_ip(request))
+    if request.htmx:
+        return render(request, "suggestions/portal/_phone.html", {"phone": phone})
+    messages.info(request, f"反映人电话:{phone}(本次查看已记录)")
+    return redirect("suggestions_portal:detail", pk=suggestion.pk)
 
 
 @login_required
@@ -171,7 +183,14 @@ def from_reception_issue(request, issue_pk):
 
 
 def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return ratelimit.client_ip(request)
+
+
+def _submission_over_limit(request, phone: str) -> bool:
+    """Counted atomically per attempt (congress.ratelimit): parallel posts cannot slip through."""
+    return ratelimit.hit(
+        "submit-phone", phone, limit=settings.SUGGESTION_RATE_PER_PHONE, window=86400
+    ) or ratelimit.hit("submit-ip", _client_ip(request), limit=settings.SUGGESTION_RATE_PER_IP, window=3600)
 
 
 def submit(request, township):
@@ -181,7 +200,7 @@ def submit(request, township):
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if selectors.submission_rate_exceeded(ip=_client_ip(request), phone=data.get("submitter_phone", "")):
+        if _submission_over_limit(request, data.get("submitter_phone", "")):
             form.add_error(None, selectors.RATE_LIMIT_MESSAGE)
             status = 429
         else:
@@ -191,7 +210,7 @@ def submit(request, township):
                     category=data.get("category"), village=data.get("village"), station=data.get("station"),
                     submitter_name=data.get("submitter_name", ""), submitter_phone=data.get("submitter_phone", ""),
                     is_anonymous=data.get("is_anonymous", False), consent=data["consent"], ip=_client_ip(request),
-                    photos=data.get("photos") or [])
+                    photos=data.get("photos") or [], deputy=selectors.preferred_deputy(township, request.GET.get("deputy")))
             except ValidationError as exc:
                 add_form_errors(form, exc)
             else:
@@ -201,12 +220,13 @@ def submit(request, township):
     elif request.method == "POST":
         status = 400
     station = None
-    if request.GET.get("station", "").isdigit():
+    station_id = request.GET.get("station", "")
+    if station_id.isascii() and station_id.isdigit():
         from liaison_stations.models import Station
 
         station = Station.objects.filter(pk=request.GET["station"], township=township).first()
-    return render(request, "suggestions/public/submit.html", {"form": form, "township": township, "station": station},
-                  status=status)
+    return render(request, "suggestions/public/submit.html", {"form": form, "township": township, "station": station,
+                  "preferred_deputy": selectors.preferred_deputy(township, request.GET.get("deputy"))}, status=status)
 
 
 def done(request, township, code):
@@ -232,9 +252,18 @@ def track(request):
     rating_form = None
     if request.method == "POST" and "code" in request.POST:
         form = forms.TrackForm(request.POST)
+        if ratelimit.hit("track-ip", _client_ip(request), limit=settings.TRACK_RATE_PER_IP, window=600):
+            form.add_error(None, "查询过于频繁,请十分钟后再试。")
+            return render(request, "suggestions/public/track.html", {"form": form}, status=429)
         if form.is_valid():
+            code = form.cleaned_data["code"].upper()
+            wrong = {"limit": settings.TRACK_WRONG_DIGITS_PER_CODE, "window": 3600}
+            if ratelimit.peek("track-code", code, **wrong):
+                form.add_error(None, "该查询码输错次数过多,已暂时锁定,请一小时后再试。")
+                return render(request, "suggestions/public/track.html", {"form": form}, status=429)
             suggestion = selectors.find_for_tracking(form.cleaned_data["code"], form.cleaned_data.get("phone_last4", ""))
             if suggestion is None:
+                ratelimit.hit("track-code", code, **wrong)
                 form.add_error(None, "未找到该事项,请核对查询码和手机号后四位(匿名反映的事项只填查询码)。")
             else:
                 request.session[TRACKED_SESSION_KEY] = suggestion.pk

@@ -209,6 +209,7 @@ def _fast_and_eager(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SMS_BACKEND = "congress.sms.LocmemSmsBackend"
+    settings.HEARTBEAT_SECONDS = 0  # no heartbeat threads from in-process workers (congress.heartbeat)
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -69,3 +69,24 @@ def notification_open(request, pk):
     if target.startswith("/") and not target.startswith("//"):
         return redirect(target)
     return redirect("portal:notifications")
+
+
+@login_required
+def notice_settings(request):
+    """The user's own choice of channels for notices (提醒方式)."""
+    from congress.forms import NoticePreferenceForm
+    from congress.models import NoticePreference
+    from congress.notices.preferences import CHANNELS, contact_of, notice_preference_set
+
+    user = request.user
+    contact = contact_of(user)
+    addresses = {ch: contact.address(ch) for ch in CHANNELS}
+    own = NoticePreference.objects.filter(user=user).first()
+    initial = {ch: getattr(own, ch, "") for ch in CHANNELS}
+    form = NoticePreferenceForm(request.POST or None, initial=initial,
+                                defaults=contact.office_modes, addresses=addresses)
+    if request.method == "POST" and form.is_valid():
+        notice_preference_set(actor=user, **form.cleaned_data)
+        messages.success(request, "提醒方式已保存。")
+        return redirect("portal:notice_settings")
+    return render(request, "portal/notice_settings.html", {"form": form, "addresses": addresses})

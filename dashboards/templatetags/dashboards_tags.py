@@ -2,7 +2,7 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
-from congress.rates import percent_text
+from congress.figures import format_percent
 
 register = template.Library()
 
@@ -11,7 +11,7 @@ def _fmt(value, fmt):
     if value is None:
         return "—"
     if fmt == "pct":
-        return percent_text(value)
+        return format_percent(value)
     return str(value)
 
 

@@ -11,6 +11,9 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from congress.admin_base import TownshipScopedAdmin, TownshipScopedInline
+from congress.printing import xlsx_print_setup
+from congress.exports import safe_row
+from congress.pagination import related_count
 from congress.tenancy import user_townships
 
 from ..models import DutyKind, DutyPhoto, DutyRecord, DutyScoreWeight
@@ -88,9 +91,7 @@ class DutyRecordAdmin(TownshipScopedAdmin):
     ]
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
-        return super().get_queryset(request).annotate(n_photos=Count("photos"))
+        return super().get_queryset(request).annotate(n_photos=related_count(DutyPhoto, "record"))
 
     @admin.display(description="内容")
     def short_content(self, obj):
@@ -178,7 +179,7 @@ def _summary_workbook(township, year, rows) -> bytes:
     for row in rows:
         d = row.deputy
         ws.append(
-            [
+            safe_row([
                 row.rank,
                 d.name,
                 d.levels_display,
@@ -191,8 +192,9 @@ def _summary_workbook(township, year, rows) -> bytes:
                 row.satisfied,
                 row.basically_satisfied,
                 row.unsatisfied,
-            ]
+            ])
         )
+    xlsx_print_setup(ws, title=f"{township.name}{year}年人大代表履职登记", header_rows=2)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

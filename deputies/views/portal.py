@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from congress.exceptions import add_form_errors
+
 from ..forms import DutyRecordQuickForm, VoterContactForm
 from ..ledgers import LEDGERS, export_ledger
 from ..models import DutyRecord, VoterContact
@@ -50,8 +52,7 @@ def _year(request) -> int:
 
 
 def _report(request, form, exc):
-    message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    form.add_error(None, message)
+    add_form_errors(form, exc)
 
 
 @login_required

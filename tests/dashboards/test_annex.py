@@ -9,7 +9,7 @@ from django.utils import timezone
 from docx import Document
 
 from congress.models import Township, User
-from congress.rates import percent, percent_text
+from congress.figures import format_percent, percent
 from suggestions.models import Channel, Kind, State, Suggestion
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +41,9 @@ def test_annex_total_sentence_equals_the_dashboard_cells(client, demo):
         paragraphs = _annex_text(client, year)
         expected = (
             f"全年共收到各类建议和问题{row['received']}件,交办承办单位办理{row['dispatched']}件,"
-            f"办复率{percent_text(row['reply_rate'])},按期办复率{percent_text(row['on_time_rate'])},"
-            f"办结率{percent_text(row['closure_rate'])},满意率{percent_text(row['satisfaction_rate'])}"
-            f"(其中满意{percent_text(row['satisfied_rate'])}),解决率{percent_text(row['resolution_rate'])}。"
+            f"办复率{format_percent(row['reply_rate'])},按期办复率{format_percent(row['on_time_rate'])},"
+            f"办结率{format_percent(row['closure_rate'])},满意率{format_percent(row['satisfaction_rate'])}"
+            f"(其中满意{format_percent(row['satisfied_rate'])}),解决率{format_percent(row['resolution_rate'])}。"
         )
         assert expected in paragraphs, year
         assert any("统计口径说明" in p and "/definitions/" in p for p in paragraphs)
@@ -66,7 +66,7 @@ def test_annex_names_each_population_with_its_own_count_and_rate(client, demo):
         assert sentence is not None, key
         assert sentence.startswith(f"{lead}{received}件"), (key, sentence)
         if dispatched:
-            assert f"办结率{percent_text(percent(closed, len(dispatched)))}" in sentence, (key, sentence)
+            assert f"办结率{format_percent(percent(closed, len(dispatched)))}" in sentence, (key, sentence)
     # The real township's year (DOMAIN.md §5): 7 session suggestions all handled, 3 petitions all closed,
     # 4 disputes mediated by deputies.
     assert "全年共收到代表建议7件,已全部办理完毕,办结率100%。" in paragraphs

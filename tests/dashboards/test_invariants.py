@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from congress.exceptions import USER_ERRORS
 from congress.models import Township
-from congress.rates import percent, percent_text
+from congress.figures import format_percent, percent
 from congress.workdays import WorkCalendar
 from dashboards import charts as dashboard_charts
 from dashboards.annex import _total_sentence, annex_figures, annex_sentences
@@ -223,7 +223,7 @@ def check_invariants(township: Township, today, periods=PERIODS, *, rows=None):
             sentences = annex_sentences(annex)
             assert sentences[0] == _total_sentence(f)
             assert f"交办承办单位办理{row['dispatched']}件" in sentences[0]
-            assert f"办结率{percent_text(row['closure_rate'])}" in sentences[0]
+            assert f"办结率{format_percent(row['closure_rate'])}" in sentences[0]
             parts = [annex.suggestions[key] for key in registry.PARTITION]
             for count in ("received", "dispatched", "closed"):
                 assert sum(getattr(p, count) for p in parts) == getattr(f, count)

@@ -19,6 +19,15 @@ from tests.suggestions.conftest import SWorld
 pytestmark = pytest.mark.django_db
 
 
+def _jpeg():
+    """A real picture: the storage re-encodes photos and refuses anything else."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(out, format="JPEG")
+    return ContentFile(out.getvalue(), name="p.jpg")
+
+
 @pytest.fixture
 def w(db):
     return SWorld()
@@ -35,7 +44,7 @@ def _ended(w, years_ago: float, **kwargs):
 
 def test_dry_run_then_apply_removes_personal_data_and_keeps_the_record(w, media_root):
     old = _ended(w, 6)
-    SuggestionPhoto.objects.create(suggestion=old, image=ContentFile(b"\xff\xd8 jpeg", name="p.jpg"))
+    SuggestionPhoto.objects.create(suggestion=old, image=_jpeg())
     recent = _ended(w, 2)
     open_item = f.submitted(w)
     Suggestion.objects.filter(pk=open_item.pk).update(submitter_ip="10.1.2.4")
@@ -76,7 +85,7 @@ def test_the_township_setting_decides(w):
 
 def test_photo_files_are_deleted_after_commit(w, media_root, django_capture_on_commit_callbacks):
     old = _ended(w, 6)
-    photo = SuggestionPhoto.objects.create(suggestion=old, image=ContentFile(b"\xff\xd8 jpeg", name="p.jpg"))
+    photo = SuggestionPhoto.objects.create(suggestion=old, image=_jpeg())
     path = photo.image.path
     with django_capture_on_commit_callbacks(execute=True):
         retention_apply()

@@ -10,6 +10,7 @@ from deputies.models import DutyKind, DutyRecord
 from sessions_app import services
 from sessions_app.models import LivelihoodProject, SupervisionActivity, SupervisionFinding
 from suggestions.models import Channel, Suggestion
+from suggestions.services import suggestion_create_for_deputies
 from tests.factories import DepartmentFactory
 
 from .factories import Hall, mark_present
@@ -92,7 +93,7 @@ def test_session_suggestion_enters_the_workflow_claimed(client, hall):
 
 def test_promote_a_suggestion_to_a_livelihood_candidate(client, hall):
     department = DepartmentFactory(township=hall.township)
-    suggestion = services._suggestions_service()(
+    suggestion = suggestion_create_for_deputies(
         actor=hall.staff, deputies=hall.roster[:1], channel=Channel.SESSION, kind="suggestion", category=None,
         title="建设居家养老服务站", content="多个村老人多,建议建设居家养老服务站。",
     )

@@ -110,7 +110,7 @@ def test_data_migration_rebuilds_the_cycles_from_the_timeline(w, clock):
 
     from django.apps import apps
 
-    repair = importlib.import_module("suggestions.migrations.0008_repair_reply_deadlines").repair
+    repair = importlib.import_module("suggestions.migrations.0012_repair_reply_deadlines").repair
     s = replied(w, clock, dispatch_on=D(2026, 1, 5), reply_on=D(2026, 2, 2))
     first = s.deadline
     clock(D(2026, 2, 3))

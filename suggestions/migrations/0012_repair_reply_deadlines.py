@@ -77,6 +77,6 @@ def repair(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("suggestions", "0007_reply_deadlines_per_cycle_and_late_rating")]
+    dependencies = [("suggestions", "0011_reply_deadlines_per_cycle_and_late_rating")]
 
     operations = [migrations.RunPython(repair, migrations.RunPython.noop)]

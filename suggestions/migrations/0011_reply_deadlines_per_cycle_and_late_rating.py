@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         ('congress', '0003_calendar_override'),
         ('deputies', '0002_duty_photos_weights_links_voters'),
         ('liaison_stations', '0003_preset_standard_sets'),
-        ('suggestions', '0006_event_internal_note'),
+        ('suggestions', '0010_admin_order_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
