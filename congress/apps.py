@@ -6,8 +6,13 @@ class CongressConfig(AppConfig):
     verbose_name = "组织与账号"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from . import checks  # noqa: F401  (registers the system checks)
         from .notices import checks as notice_checks  # noqa: F401
+        from .twofactor import remember_enrolment
+
+        user_logged_in.connect(remember_enrolment, dispatch_uid="congress.twofactor.remember_enrolment")
         from . import permissions as p
         from .portal_menu import register
 

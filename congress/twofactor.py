@@ -23,14 +23,34 @@ OPEN_VIEWS = frozenset({
 RECOVERY_CODE_COUNT = 10
 
 
-def must_use_two_factor(user) -> bool:
+ENROLLED_SESSION_KEY = "otp_enrolled"
+
+
+def must_use_two_factor(user, *, enrolled: bool) -> bool:
     if not (user and user.is_authenticated):
         return False
-    if user_has_device(user, confirmed=True):
+    if enrolled:
         return True
     if not getattr(settings, "TWO_FACTOR_REQUIRED", False):
         return False
     return bool(user.is_superuser or user.role in ADMIN_ROLES)
+
+
+def is_enrolled(request) -> bool:
+    """Whether the signed-in user has a confirmed device, looked up once per session (at login)
+    so that ordinary pages pay no query for it."""
+    enrolled = request.session.get(ENROLLED_SESSION_KEY)
+    if enrolled is None:
+        enrolled = user_has_device(request.user, confirmed=True)
+        request.session[ENROLLED_SESSION_KEY] = enrolled
+    return enrolled
+
+
+def remember_enrolment(sender, request, user, **kwargs):
+    """``user_logged_in`` receiver (connected in congress.apps): note the enrolment in the new
+    session."""
+    if request is not None and hasattr(request, "session"):
+        request.session[ENROLLED_SESSION_KEY] = user_has_device(user, confirmed=True)
 
 
 def confirmed_devices(user):
@@ -56,9 +76,10 @@ class TwoFactorMiddleware:
         if match.view_name.startswith(("public:", "suggestions_public:", "stations_public:",
                                        "deputies_public:", "sessions_public:")):
             return None
-        if not must_use_two_factor(user):
+        enrolled = is_enrolled(request)
+        if not must_use_two_factor(user, enrolled=enrolled):
             return None
-        target = "portal:twofactor_verify" if user_has_device(user, confirmed=True) else "portal:twofactor_setup"
+        target = "portal:twofactor_verify" if enrolled else "portal:twofactor_setup"
         next_url = request.get_full_path()
         if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
             next_url = "/portal/"

@@ -13,7 +13,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from congress.twofactor import RECOVERY_CODE_COUNT, confirmed_devices
+from congress.twofactor import ENROLLED_SESSION_KEY, RECOVERY_CODE_COUNT, confirmed_devices
 
 
 class TokenForm(forms.Form):
@@ -57,6 +57,7 @@ def setup(request):
                 device.save(update_fields=["confirmed"])
                 codes = _new_recovery_codes(request.user)
             otp_login(request, device)
+            request.session[ENROLLED_SESSION_KEY] = True
             return render(request, "portal/twofactor_codes.html", {"codes": codes, "next": _next(request)})
         form.add_error("token", "验证码不正确或已过期,请核对手机时间后重新输入。")
     secret = device.bin_key

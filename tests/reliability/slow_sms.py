@@ -5,7 +5,7 @@ import time
 
 
 class SlowSmsBackend:
-    def send(self, phone: str, text: str) -> str:
+    def send(self, phone: str, template: str, params: dict) -> str:
         with open(os.environ["SLOW_SMS_STARTED"], "a") as f:
             f.write(f"{phone}\n")
         time.sleep(60)  # the test kills the worker here

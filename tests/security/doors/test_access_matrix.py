@@ -64,6 +64,8 @@ PARAMS = {
     "deputies:ledger_download": lambda t: {"key": "personal", "fmt": "xlsx"},
     "deputies_public:township_deputies": lambda t: {"slug": t.slug},
     "deputies_public:district_board": lambda t: {"slug": t.slug, "number": 1},
+    **{f"deputies_public:{name}": (lambda t: {"slug": t.slug, "pk": _pk("deputies.Deputy", t)}) for name in (
+        "deputy_qr_card", "deputy_qr_svg", "deputy_qr_png")},
     "stations_portal:station": lambda t: {"pk": _pk("liaison_stations.Station", t)},
     "stations_portal:schedule": lambda t: {"pk": _pk("liaison_stations.Station", t)},
     "stations_portal:rule_add": lambda t: {"pk": _pk("liaison_stations.Station", t)},
@@ -88,6 +90,7 @@ PARAMS = {
     "suggestions_portal:detail": lambda t: {"pk": _suggestion(t).pk},
     "suggestions_portal:act": lambda t: {"pk": _suggestion(t).pk, "action": "claim"},
     "suggestions_portal:reveal_phone": lambda t: {"pk": _suggestion(t).pk},
+    "suggestions_portal:document": lambda t: {"pk": _suggestion(t).pk, "kind": "dispatch"},
     "suggestions_portal:from_reception_issue": lambda t: {"issue_pk": _pk("liaison_stations.ReceptionIssue", t)},
     "suggestions_public:submit": lambda t: {"township": t.slug},
     "suggestions_public:done": lambda t: {"township": t.slug, "code": _suggestion(t).code},
