@@ -1,37 +1,35 @@
 """The statistical annex (统计附件) to a township presidium's annual work report: the sentences
 offices write by hand, filled from the records, and the tables behind them, as a docx.
 
-Definitions used in the sentences (also printed at the end of the annex):
+Every suggestion number in a sentence is a figure of the registry (:mod:`suggestions.figures`)
+for the same year as the township's dashboard, so the annex and the dashboard cannot disagree:
+the first sentence repeats the dashboard's cells (收到, 交办, 办复率, 按期办复率, 办结率 =
+已办结 ÷ 已交办, 满意率, 解决率); then each population the offices name — 代表建议 (from
+deputies), 群众反映问题, 信访, 矛盾纠纷 (:data:`suggestions.figures.POPULATIONS`) — with its
+own count and 办结率. The 说明 at the end is generated from the registry too.
 
-* 代表建议: suggestions of the township submitted in the year (any channel, kind 建议/批评/意见).
-  "已全部办理完毕" when every one of them is closed; otherwise the number closed and 办结率.
-* 接待和走访活动: reception records of the township's stations in the year, plus station
-  activities of kind 联系/走访选民 in the year.
-* 协调解决问题: issues raised at those receptions that were answered on the spot, plus
-  suggestions from the reception channel submitted in the year and answered with class A.
-* 矛盾纠纷: suggestions of kind 矛盾纠纷 submitted in the year; 调解 = those of them closed with
-  class A (已解决).
-* 信访件: suggestions of kind 信访 submitted in the year; 办结率 = closed ÷ received.
+Other sentences: 接待和走访活动 = reception records of the township's stations in the year plus
+station activities of kind 联系/走访选民; 协调解决问题 = issues answered on the spot at those
+receptions plus 群众反映问题 answered with class A.
 """
 
 import io
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
 from django.utils import timezone
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from congress.figures import percent_text
+from congress.figures import format_percent
 from congress.models import Township
 from congress.printing import apply_gongwen_layout
-from deputies.models import DutyKind, DutyRecord
-from liaison_stations.models import ReceptionIssue, ReceptionRecord, Station, StationActivity
-from sessions_app.models import CongressSession, PresidiumMeeting
+from deputies.models import DutyKind
+from liaison_stations.models import ReceptionIssue, ReceptionRecord, StationActivity
+from suggestions import figures as suggestion_figures
 from suggestions import selectors as suggestion_selectors
-from suggestions.models import Channel, Kind, ReplyClass, State, Suggestion
 
+from .definitions import figure_definitions
 from .periods import Period
 from .selectors import COLUMNS, township_overview
 
@@ -40,15 +38,10 @@ from .selectors import COLUMNS, township_overview
 class AnnexFigures:
     township: Township
     year: int
-    suggestions: int
-    suggestions_closed: int
+    suggestions: dict  # {population key ("all", "deputy", …): Figures} for the year
     receptions: int
     visits: int
-    resolved: int
-    disputes: int
-    disputes_mediated: int
-    petitions: int
-    petitions_closed: int
+    answered_on_spot: int
     sessions: int
     presidium_meetings: int
     trainings: int
@@ -56,49 +49,38 @@ class AnnexFigures:
     deputies: int
     deputies_in_station: int
 
+    @property
+    def resolved(self) -> int:
+        return self.answered_on_spot + self.suggestions["citizen"].class_a
 
-_rate = percent_text
 
-
-def annex_figures(township: Township, year: int):
+def annex_figures(township: Township, year: int, today=None):
     """(AnnexFigures, Overview) of one township and year."""
-    base = Suggestion.objects.filter(township=township, submitted_at__year=year)
-    kinds = base.aggregate(
-        suggestions=Count("pk", filter=Q(kind__in=[Kind.SUGGESTION, Kind.CRITICISM, Kind.OPINION])),
-        suggestions_closed=Count("pk", filter=Q(
-            kind__in=[Kind.SUGGESTION, Kind.CRITICISM, Kind.OPINION], state=State.CLOSED)),
-        disputes=Count("pk", filter=Q(kind=Kind.DISPUTE)),
-        disputes_mediated=Count("pk", filter=Q(kind=Kind.DISPUTE, state=State.CLOSED,
-                                               reply_class=ReplyClass.A)),
-        petitions=Count("pk", filter=Q(kind=Kind.PETITION)),
-        petitions_closed=Count("pk", filter=Q(kind=Kind.PETITION, state=State.CLOSED)),
-        reception_solved=Count("pk", filter=Q(channel=Channel.RECEPTION, reply_class=ReplyClass.A)),
-    )
+    today = today or timezone.localdate()
+    period = Period(year)
+    by_population = {
+        key: suggestion_selectors.suggestion_figures(
+            townships=[township.pk], population=key, date_from=period.date_from, date_to=period.date_to,
+            today=today, stage_days=key == "all")
+        for key in ("all", *suggestion_figures.PARTITION)
+    }
     receptions = ReceptionRecord.objects.filter(township=township, date__year=year).count()
     visits = StationActivity.objects.filter(
         station__township=township, date__year=year, kind=DutyKind.VOTER_CONTACT).count()
     on_spot = ReceptionIssue.objects.filter(
         record__township=township, record__date__year=year, answered_on_spot=True).count()
-    overview = township_overview(
-        townships=Township.objects.filter(pk=township.pk), period=Period(year),
-        today=timezone.localdate())
+    overview = township_overview(townships=Township.objects.filter(pk=township.pk), period=period, today=today)
     row = overview.rows[0]
     return AnnexFigures(
         township=township,
         year=year,
-        suggestions=kinds["suggestions"],
-        suggestions_closed=kinds["suggestions_closed"],
+        suggestions=by_population,
         receptions=receptions,
         visits=visits,
-        resolved=on_spot + kinds["reception_solved"],
-        disputes=kinds["disputes"],
-        disputes_mediated=kinds["disputes_mediated"],
-        petitions=kinds["petitions"],
-        petitions_closed=kinds["petitions_closed"],
-        sessions=CongressSession.objects.filter(township=township, start_date__year=year).count(),
-        presidium_meetings=PresidiumMeeting.objects.filter(township=township, date__year=year).count(),
-        trainings=DutyRecord.objects.filter(deputy__township=township, date__year=year,
-                                            kind=DutyKind.TRAINING).count(),
+        answered_on_spot=on_spot,
+        sessions=row["sessions"],
+        presidium_meetings=row["presidium_meetings"],
+        trainings=row["trainings"],
         activities=StationActivity.objects.filter(station__township=township, date__year=year).count(),
         deputies=row["deputies"],
         deputies_in_station=row["deputies"] - _deputies_without_station(township),
@@ -111,28 +93,48 @@ def _deputies_without_station(township: Township) -> int:
     return _active_deputies([township.pk]).filter(stations__isnull=True).count()
 
 
+POPULATION_LEADS = {
+    "deputy": "全年共收到代表建议",
+    "citizen": "收集办理群众反映问题",
+    "petition": "受理群众信访件",
+    "dispute": "排查发现矛盾纠纷",
+}
+
+
+def _total_sentence(f) -> str:
+    return (
+        f"全年共收到各类建议和问题{f.received}件,交办承办单位办理{f.dispatched}件,"
+        f"办复率{format_percent(f.reply_rate)},按期办复率{format_percent(f.value('on_time_rate'))},"
+        f"办结率{format_percent(f.closure_rate)},满意率{format_percent(f.satisfaction_rate)}"
+        f"(其中满意{format_percent(f.satisfied_rate)}),解决率{format_percent(f.resolution_rate)}。"
+    )
+
+
+def _population_sentence(key: str, f) -> str | None:
+    lead = POPULATION_LEADS[key]
+    if not (f.received or f.dispatched):
+        return "全年未收到代表建议。" if key == "deputy" else None
+    if f.dispatched and f.received == f.dispatched == f.closed and not f.answered:
+        return f"{lead}{f.received}件,已全部办理完毕,办结率{format_percent(f.closure_rate)}。"
+    text = f"{lead}{f.received}件"
+    if f.answered:
+        verb = "现场调解办结" if key == "dispute" else "直接答复办结"
+        text += f",其中代表{verb}{f.answered}件"
+    if f.dispatched:
+        text += (f";交办{f.dispatched}件,已办理完毕{f.closed}件,"
+                 f"办结率{format_percent(f.closure_rate)}")
+    return text + "。"
+
+
 def annex_sentences(f: AnnexFigures) -> list[str]:
-    sentences = []
-    if f.suggestions:
-        if f.suggestions_closed == f.suggestions:
-            sentences.append(f"全年共收到代表建议{f.suggestions}件,已全部办理完毕。")
-        else:
-            sentences.append(
-                f"全年共收到代表建议{f.suggestions}件,已办理完毕{f.suggestions_closed}件,"
-                f"办结率{_rate(f.suggestions_closed, f.suggestions)}。"
-            )
-    else:
-        sentences.append("全年未收到代表建议。")
+    sentences = [_total_sentence(f.suggestions["all"])]
+    for key in suggestion_figures.PARTITION:
+        sentence = _population_sentence(key, f.suggestions[key])
+        if sentence:
+            sentences.append(sentence)
     sentences.append(
         f"共开展接待和走访活动{f.receptions + f.visits}次,协调解决问题{f.resolved}件。"
     )
-    if f.disputes:
-        sentences.append(f"排查发现矛盾纠纷{f.disputes}件,成功调解{f.disputes_mediated}件。")
-    if f.petitions:
-        sentences.append(
-            f"受理群众信访件{f.petitions}件,办结{f.petitions_closed}件,"
-            f"办结率{_rate(f.petitions_closed, f.petitions)}。"
-        )
     sentences.append(
         f"召开人民代表大会会议{f.sessions}次、主席团会议{f.presidium_meetings}次;"
         f"组织代表学习培训{f.trainings}人次;各代表联络站(点)开展活动{f.activities}次。"
@@ -148,7 +150,7 @@ def annex_sentences(f: AnnexFigures) -> list[str]:
     return sentences
 
 
-def annex_docx(township: Township, year: int) -> bytes:
+def annex_docx(township: Township, year: int, definitions_url: str = "") -> bytes:
     figures, overview = annex_figures(township, year)
     doc = Document()
     style = doc.styles["Normal"]
@@ -169,13 +171,12 @@ def annex_docx(township: Township, year: int) -> bytes:
     table.rows[0].cells[1].text = "数值"
     for column in COLUMNS:
         value = row[column.key]
-        text = ("—" if value is None else f"{value}%") if column.fmt == "pct" else str(value)
+        text = format_percent(value) if column.fmt == "pct" else str(value)
         cells = table.add_row().cells
         cells[0].text = column.label
         cells[1].text = text
 
-    f = suggestion_selectors.suggestion_figures(
-        townships=[township.pk], date_from=Period(year).date_from, date_to=Period(year).date_to)
+    f = figures.suggestions["all"]
     if f.avg_workdays:
         doc.add_heading("三、建议办理各环节平均用时(工作日)", level=2)
         stage_table = doc.add_table(rows=1, cols=2)
@@ -187,16 +188,18 @@ def annex_docx(township: Township, year: int) -> bytes:
             cells[0].text = label
             cells[1].text = str(days)
 
-    doc.add_heading("说明", level=2)
-    for line in (
-        "代表建议:本年提交的建议、批评和意见;“已全部办理完毕”指全部已销单。",
-        "接待和走访活动:各联络站(点)接待记录数与“联系/走访选民”活动数之和;"
-        "协调解决问题:接待中当场答复的事项,加上接待日渠道转办并以A类(已解决)答复的建议。",
-        "矛盾纠纷“成功调解”:以A类(已解决)答复并销单的矛盾纠纷件;信访办结率=已销单÷受理数。",
-        "办复率=已答复÷已交办;按期办复率=期限内答复÷本期到期;办结率=已销单÷已交办;"
-        "满意率=(满意+基本满意)÷已评价;解决率=A类答复÷已答复。",
-    ):
-        doc.add_paragraph(line, style="List Bullet")
+    doc.add_heading("说明(统计口径)", level=2)
+    definitions = figure_definitions()
+    for c in definitions["columns"]:
+        doc.add_paragraph(f"{c['name']}({c['period']}):{c['definition']}", style="List Bullet")
+    for p in definitions["populations"]:
+        doc.add_paragraph(f"{p['name']}:{p['definition']}", style="List Bullet")
+    doc.add_paragraph(
+        "接待和走访活动:各联络站(点)接待记录数与“联系/走访选民”活动数之和;协调解决问题:"
+        "接待中当场答复的事项,加上以A类(已解决)答复的群众反映问题。", style="List Bullet")
+    doc.add_paragraph(definitions["rounding"], style="List Bullet")
+    if definitions_url:
+        doc.add_paragraph(f"完整口径说明见平台“统计口径说明”页面:{definitions_url}")
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -35,7 +36,7 @@ def xlsx_bytes(title: str, headers: list[str], rows, subtitle: str = "") -> byte
     thousands of rows stay quick."""
     rows = [[_cell(v) for v in row] for row in rows]
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title[:31])
+    ws = wb.create_sheet(re.sub(r"[\\/?*\[\]:]", " ", title)[:31])
     for index, header in enumerate(headers, start=1):
         sample = [len(str(r[index - 1])) for r in rows[:200] if index - 1 < len(r)]
         width = max([len(str(header))] + sample)

@@ -1,29 +1,31 @@
 """Reads for the county and township dashboards.
 
-Every figure comes from the feature apps' own definitions: suggestion figures from
-:mod:`suggestions.selectors` (办复率 and friends are defined there and only there), checklist
+Every figure comes from the feature apps' own definitions: suggestion figures from the registry
+:mod:`suggestions.figures` (办复率 and friends are defined there and only there), checklist
 compliance from :mod:`liaison_stations.selectors`, the term roster and duty records from
-:mod:`deputies`. This module groups them by township with a fixed number of queries, whatever
-the number of townships or records, and says which records stand behind each number
-(:func:`figure_records`).
+:mod:`deputies`; every percentage from :func:`congress.figures.percent`. :data:`COLUMNS` is the
+dashboards' registry: one column per figure with its definition (the 口径说明 page and
+docs/dashboards.md are generated from it). This module groups the figures by township with a
+fixed number of queries, whatever the number of townships or records, and says which records
+stand behind each number (:func:`figure_records`). ECharts options are built in
+:mod:`dashboards.charts`.
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import ExtractMonth, ExtractQuarter
+from django.db.models.functions import ExtractQuarter
 
-from congress.figures import percent
+from congress.figures import percent, percent_text
 from congress.models import Township
 from deputies.models import Deputy, DeputyGroup, DutyKind, DutyRecord, Level, Mandate, MandateStatus
 from liaison_stations.models import ReceptionDay, ReceptionRecord, Station
 from liaison_stations.selectors import with_compliance
 from sessions_app.models import CongressSession, PresidiumMeeting
 from sessions_app.selectors import presidium_meetings_per_quarter_by_township
+from suggestions import figures as suggestion_figures
 from suggestions import selectors as suggestion_selectors
-from suggestions.models import Suggestion
 
 from .periods import Period
 
@@ -41,33 +43,60 @@ class Column:
     fmt: str = "int"  # "int" or "pct"
     figure: str | None = None  # drill-down key; None for a figure with no record list
     group: str = ""
+    definition: str = ""
+    period: str = ""
 
 
+def _suggestion_column(key: str, label: str | None = None) -> Column:
+    """A column read from the suggestion figure registry: its name, definition and drill-down."""
+    f = suggestion_figures.FIGURES[key]
+    counted = suggestion_figures.COUNTS[f.numerator if f.kind == "rate" else key]
+    return Column(key, label or f.name, fmt="pct" if f.kind == "rate" else "int", figure=counted.key,
+                  group="建议", definition=f.definition,
+                  period=suggestion_figures.PERIOD_LABELS[counted.period_field])
+
+
+IN_PERIOD = "按日期在本期内"
 COLUMNS = [
-    Column("deputies", "代表人数", figure="deputies", group="代表"),
-    *[Column(f"level_{lv}", label, figure=f"level_{lv}", group="代表") for lv, label in LEVELS],
-    Column("groups", "代表小组", figure="groups", group="代表"),
-    Column("duty_records", "履职记录", figure="duty_records", group="履职"),
-    Column("no_records", "本年无履职记录代表", figure="no_records", group="履职"),
-    Column("trainings", "学习培训(人次)", figure="trainings", group="履职"),
-    Column("stations", "联络站(点)", figure="stations", group="阵地"),
-    Column("compliance", "阵地达标率", fmt="pct", figure="compliance", group="阵地"),
-    Column("reception_planned", "计划接待日", figure="reception_planned", group="阵地"),
-    Column("reception_held", "已开展接待", figure="reception_held", group="阵地"),
-    Column("received", "收到建议", figure="received", group="建议"),
-    Column("dispatched", "已交办", figure="dispatched", group="建议"),
-    Column("replied", "已答复", figure="replied", group="建议"),
-    Column("reply_rate", "办复率", fmt="pct", figure="replied", group="建议"),
-    Column("on_time_rate", "按期办复率", fmt="pct", figure="replied_on_time", group="建议"),
-    Column("closure_rate", "办结率", fmt="pct", figure="closed", group="建议"),
-    Column("satisfaction_rate", "满意率", fmt="pct", figure="satisfied_or_basic", group="建议"),
-    Column("satisfied_rate", "其中满意", fmt="pct", figure="satisfied", group="建议"),
-    Column("resolution_rate", "解决率", fmt="pct", figure="class_a", group="建议"),
-    Column("overdue", "超期未办", figure="overdue", group="建议"),
-    Column("sessions", "人代会", figure="sessions", group="会议"),
-    Column("presidium_meetings", "主席团会议", figure="presidium_meetings", group="会议"),
+    Column("deputies", "代表人数", figure="deputies", group="代表", period="当前数",
+           definition="至少有一个在任职务(任一层级)的代表人数,一人兼任多级只计一次。"),
+    *[Column(f"level_{lv}", label, figure=f"level_{lv}", group="代表", period="当前数",
+             definition=f"在任{label}人大代表职务的人数。") for lv, label in LEVELS],
+    Column("groups", "代表小组", figure="groups", group="代表", period="当前数",
+           definition="本届的代表小组数。"),
+    Column("duty_records", "履职记录", figure="duty_records", group="履职", period=IN_PERIOD,
+           definition="记录日期在本期内的代表履职记录条数。"),
+    Column("no_records", "本年无履职记录代表", figure="no_records", group="履职", period="按所选年度",
+           definition="在任代表中,所选年度没有任何履职记录的人数。"),
+    Column("trainings", "学习培训(人次)", figure="trainings", group="履职", period=IN_PERIOD,
+           definition="本期内“学习培训”类履职记录条数,每名代表每次计一人次。"),
+    Column("stations", "联络站(点)", figure="stations", group="阵地", period="当前数",
+           definition="在用的代表之家、联络站和联络点数。"),
+    Column("compliance", "阵地达标率", fmt="pct", figure="compliance", group="阵地", period="当前数",
+           definition="已核查达标的标准条目 ÷ 应达标条目,在指定了建设标准(八有、六有、九有等)的在用"
+                      "站点上合计;未指定标准的站点不计。"),
+    Column("reception_planned", "计划接待日", figure="reception_planned", group="阵地", period=IN_PERIOD,
+           definition="本期内安排且未取消的接待选民日数。"),
+    Column("reception_held", "已开展接待", figure="reception_held", group="阵地", period=IN_PERIOD,
+           definition="本期内登记的接待选民记录数。"),
+    _suggestion_column("received", "收到建议"),
+    _suggestion_column("dispatched"),
+    _suggestion_column("replied"),
+    _suggestion_column("reply_rate"),
+    _suggestion_column("on_time_rate"),
+    _suggestion_column("closure_rate"),
+    _suggestion_column("satisfaction_rate"),
+    _suggestion_column("satisfied_rate"),
+    _suggestion_column("unrated_late"),
+    _suggestion_column("resolution_rate"),
+    _suggestion_column("overdue"),
+    Column("sessions", "人代会", figure="sessions", group="会议", period=IN_PERIOD,
+           definition="开幕日期在本期内的人民代表大会会议次数。"),
+    Column("presidium_meetings", "主席团会议", figure="presidium_meetings", group="会议", period=IN_PERIOD,
+           definition="本期内召开的主席团会议次数。"),
 ]
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+SUGGESTION_KEYS = [c.key for c in COLUMNS if c.key in suggestion_figures.FIGURES]
 
 
 @dataclass
@@ -76,8 +105,6 @@ class Overview:
     rows: list[dict]
     totals: dict
     quarters: dict = field(default_factory=dict)  # {township_id: {"meetings": [q1..q4], ...}}
-
-
 
 
 def _zero_row(township: Township) -> dict:
@@ -148,26 +175,14 @@ def _add_stations(rows, ids, period: Period) -> None:
 
 
 def _add_suggestions(rows, ids, period: Period, today) -> None:
-    townships = list(ids)
     figures = suggestion_selectors.figures_by_township(
-        townships=townships, date_from=period.date_from, date_to=period.date_to, today=today,
+        townships=list(ids), date_from=period.date_from, date_to=period.date_to, today=today,
         stage_days=False,
     )
     for township_id, f in figures.items():
-        if township_id not in rows:
-            continue
-        row = rows[township_id]
-        row.update(
-            dispatched=f.dispatched, replied=f.replied, overdue=f.overdue,
-            reply_rate=f.reply_rate, on_time_rate=f.on_time_reply_rate,
-            closure_rate=f.closure_rate, satisfaction_rate=f.satisfaction_rate,
-            satisfied_rate=f.satisfied_rate, resolution_rate=f.resolution_rate,
-        )
-        row["_figures"] = f
-    for r in suggestion_selectors.received_by_township(
-        townships=townships, date_from=period.date_from, date_to=period.date_to
-    ).items():
-        rows[r[0]]["received"] = r[1]
+        if township_id in rows:
+            rows[township_id].update({key: f.value(key) for key in SUGGESTION_KEYS})
+            rows[township_id]["_figures"] = f
 
 
 def _add_sessions(rows, ids, period: Period, quarters) -> None:
@@ -230,11 +245,8 @@ def _totals(rows: list[dict], ids, period: Period, today) -> dict:
                                    sum(r["compliance_total"] for r in rows))
     f = suggestion_selectors.suggestion_figures(
         townships=list(ids), date_from=period.date_from, date_to=period.date_to, today=today
-    ) if ids else None
-    for key, attr in (("reply_rate", "reply_rate"), ("on_time_rate", "on_time_reply_rate"),
-                      ("closure_rate", "closure_rate"), ("satisfaction_rate", "satisfaction_rate"),
-                      ("satisfied_rate", "satisfied_rate"), ("resolution_rate", "resolution_rate")):
-        totals[key] = getattr(f, attr) if f else None
+    ) if ids else suggestion_selectors.Figures()
+    totals.update({key: f.value(key) for key in SUGGESTION_KEYS})
     totals["_figures"] = f
     return totals
 
@@ -270,16 +282,18 @@ def _suggestion_columns():
         ("状态", lambda s: s.get_state_display()),
         ("主办单位", lambda s: s.lead_department.name if s.lead_department_id else ""),
         ("交办日期", lambda s: s.dispatched_at.date() if s.dispatched_at else ""),
-        ("答复期限", lambda s: s.deadline or ""),
+        ("首次答复期限", lambda s: s.deadline or ""),
         ("答复类别", lambda s: s.get_reply_class_display()),
-        ("评价", lambda s: s.get_rating_display()),
+        ("评价", lambda s: s.get_rating_display() + ("(逾期补录)" if s.rating_late else "")),
     ]
 
 
 def figure_records(figure: str, *, townships: QuerySet, period: Period, today: datetime.date,
-                   quarter: int | None = None) -> RecordList:
-    """The records counted by ``figure`` for these townships and period. Raises KeyError for
-    an unknown figure."""
+                   quarter: int | None = None, population: str = "all") -> RecordList:
+    """The records counted by ``figure`` for these townships and period (suggestion figures
+    optionally for one population of the annex). Raises KeyError for an unknown figure or
+    population."""
+    suggestion_figures.POPULATIONS[population]
     ids = list(townships.values_list("pk", flat=True))
     span = (period.date_from, period.date_to)
     if figure == "deputies" or figure == "no_records" or figure.startswith("level_"):
@@ -307,10 +321,12 @@ def figure_records(figure: str, *, townships: QuerySet, period: Period, today: d
         qs = DutyRecord.objects.filter(deputy__township_id__in=ids, date__range=span)
         title = "履职记录"
         if figure == "trainings":
-            qs = DutyRecord.objects.filter(deputy__township_id__in=ids, date__year=period.year,
-                                           kind=DutyKind.TRAINING)
+            # The same span as the cell; ``quarter`` (from the per-quarter table of the year) narrows
+            # the year to one quarter, exactly as that table counts.
+            qs = qs.filter(kind=DutyKind.TRAINING)
             if quarter:
-                qs = qs.filter(date__quarter=quarter)
+                qs = DutyRecord.objects.filter(deputy__township_id__in=ids, date__year=period.year,
+                                               date__quarter=quarter, kind=DutyKind.TRAINING)
             title = "学习培训记录"
         qs = qs.select_related("deputy", "deputy__township").order_by("-date", "deputy__name")
         return RecordList(title, qs, [
@@ -325,7 +341,7 @@ def figure_records(figure: str, *, townships: QuerySet, period: Period, today: d
             ("类型", lambda s: s.get_kind_display()),
             ("标准", lambda s: s.standard_set.name if s.standard_set_id else "未指定标准"),
             ("已达标条目", lambda s: f"{s.item_checked}/{s.item_total}" if s.standard_set_id else ""),
-            ("达标率", lambda s: f"{round(100 * s.item_checked / s.item_total, 1)}%" if s.standard_set_id and s.item_total else "")])
+            ("达标率", lambda s: percent_text(s.item_checked, s.item_total) if s.standard_set_id else "")])
     if figure == "reception_planned":
         qs = ReceptionDay.objects.filter(station__township_id__in=ids, date__range=span,
                                          is_cancelled=False).select_related("station", "station__township").order_by("date")
@@ -353,111 +369,13 @@ def figure_records(figure: str, *, townships: QuerySet, period: Period, today: d
         return RecordList("主席团会议", qs, [
             ("日期", lambda m: m.date), ("乡镇", lambda m: m.township.name), ("议题", lambda m: m.agenda)])
     qs = suggestion_selectors.figure_queryset(
-        figure, townships=ids, date_from=period.date_from, date_to=period.date_to, today=today)
+        figure, townships=ids, population=population, date_from=period.date_from, date_to=period.date_to,
+        today=today)
     qs = qs.select_related("township", "lead_department").order_by("-submitted_at")
-    return RecordList(suggestion_selectors.FIGURE_TITLES[figure], qs, _suggestion_columns())
-
-
-# --- charts ----------------------------------------------------------------------------------
-
-
-def _chart(chart_id, title, option, headers, rows):
-    return {"id": chart_id, "dom_id": f"chart-{chart_id}-option", "title": title, "option": option,
-            "headers": headers, "rows": rows}
-
-
-def charts(*, townships: QuerySet, period: Period, today: datetime.date, overview: Overview) -> list[dict]:
-    """ECharts options, each with the same figures as a table (for screen readers and print)."""
-    from suggestions.models import State
-
-    ids = [r["township"].pk for r in overview.rows]
-    result = []
-    states = suggestion_selectors.state_counts(townships=ids)
-    labels = [label for value, label in State.choices]
-    values = [states.get(value, 0) for value, _ in State.choices]
-    result.append(_chart("states", "建议办理状态分布", {
-        "tooltip": {}, "grid": {"left": 40, "right": 10, "bottom": 70},
-        "xAxis": {"type": "category", "data": labels, "axisLabel": {"rotate": 40}},
-        "yAxis": {"type": "value", "minInterval": 1},
-        "series": [{"type": "bar", "data": values, "itemStyle": {"color": "#a4161a"}}],
-    }, ["状态", "件数"], list(zip(labels, values))))
-
-    intake = defaultdict(int)
-    closures = defaultdict(int)
-    base = Suggestion.objects.filter(township_id__in=ids)
-    for r in base.filter(submitted_at__year=period.year).annotate(m=ExtractMonth("submitted_at")).values("m").annotate(n=Count("pk")).order_by():
-        intake[r["m"]] = r["n"]
-    for r in base.filter(closed_at__year=period.year).annotate(m=ExtractMonth("closed_at")).values("m").annotate(n=Count("pk")).order_by():
-        closures[r["m"]] = r["n"]
-    months = [f"{m}月" for m in range(1, 13)]
-    result.append(_chart("monthly", f"{period.year}年每月收到与办结", {
-        "tooltip": {"trigger": "axis"}, "legend": {"data": ["收到", "办结"]},
-        "grid": {"left": 40, "right": 10},
-        "xAxis": {"type": "category", "data": months}, "yAxis": {"type": "value", "minInterval": 1},
-        "series": [{"name": "收到", "type": "line", "data": [intake[m] for m in range(1, 13)]},
-                   {"name": "办结", "type": "line", "data": [closures[m] for m in range(1, 13)]}],
-    }, ["月份", "收到", "办结"], [(months[m - 1], intake[m], closures[m]) for m in range(1, 13)]))
-
-    by_department = suggestion_selectors.figures_by_department(
-        townships=ids, date_from=period.date_from, date_to=period.date_to, today=today, stage_days=False)
-    from congress.models import Department
-
-    names = {
-        d.pk: d.name if d.township_id is None or len(ids) == 1 else f"{d.township.name}{d.name}"
-        for d in Department.objects.filter(pk__in=[k for k in by_department if k]).select_related("township")
-    }
-    dept_rows = sorted(
-        ((names.get(k, "未指定"), f) for k, f in by_department.items() if k),
-        key=lambda item: -item[1].dispatched)[:15]
-    result.append(_chart("departments", "各承办单位办复率与满意率(%)", {
-        "tooltip": {"trigger": "axis"}, "legend": {"data": ["办复率", "满意率"]},
-        "grid": {"left": 40, "right": 10, "bottom": 90},
-        "xAxis": {"type": "category", "data": [n for n, _ in dept_rows], "axisLabel": {"rotate": 40}},
-        "yAxis": {"type": "value", "max": 100},
-        "series": [{"name": "办复率", "type": "bar", "data": [float(f.reply_rate or 0) for _, f in dept_rows]},
-                   {"name": "满意率", "type": "bar", "data": [float(f.satisfaction_rate or 0) for _, f in dept_rows]}],
-    }, ["承办单位", "交办", "办复率", "满意率", "超期"],
-        [(n, f.dispatched, _pct(f.reply_rate), _pct(f.satisfaction_rate), f.overdue) for n, f in dept_rows]))
-
-    per_deputy = dict(
-        DutyRecord.objects.filter(deputy__township_id__in=ids, date__year=period.year)
-        .values("deputy_id").annotate(n=Count("pk")).values_list("deputy_id", "n").order_by())
-    buckets = [("0条", 0, 0), ("1-2条", 1, 2), ("3-5条", 3, 5), ("6-10条", 6, 10), ("10条以上", 11, 10**9)]
-    counts = [0] * len(buckets)
-    for deputy_id in _active_deputies(ids).values_list("pk", flat=True):
-        n = per_deputy.get(deputy_id, 0)
-        for i, (_, low, high) in enumerate(buckets):
-            if low <= n <= high:
-                counts[i] += 1
-                break
-    result.append(_chart("duty", f"{period.year}年代表履职记录分布(人数)", {
-        "tooltip": {}, "grid": {"left": 40, "right": 10},
-        "xAxis": {"type": "category", "data": [b[0] for b in buckets]},
-        "yAxis": {"type": "value", "minInterval": 1},
-        "series": [{"type": "bar", "data": counts, "itemStyle": {"color": "#c9822b"}}],
-    }, ["履职记录条数", "代表人数"], [(b[0], c) for b, c in zip(buckets, counts)]))
-
-    names = [r["township"].name for r in overview.rows]
-    result.append(_chart("compliance", "联络站(点)阵地达标率(%)", {
-        "tooltip": {}, "grid": {"left": 40, "right": 10},
-        "xAxis": {"type": "category", "data": names}, "yAxis": {"type": "value", "max": 100},
-        "series": [{"type": "bar", "data": [float(r["compliance"] or 0) for r in overview.rows],
-                    "itemStyle": {"color": "#2b7a4b"}}],
-    }, ["乡镇", "达标条目", "应达标条目", "达标率"],
-        [(r["township"].name, r["compliance_checked"], r["compliance_total"], _pct(r["compliance"])) for r in overview.rows]))
-
-    result.append(_chart("receptions", f"{period.label}接待日计划与开展", {
-        "tooltip": {"trigger": "axis"}, "legend": {"data": ["计划", "已开展"]},
-        "grid": {"left": 40, "right": 10},
-        "xAxis": {"type": "category", "data": names}, "yAxis": {"type": "value", "minInterval": 1},
-        "series": [{"name": "计划", "type": "bar", "data": [r["reception_planned"] for r in overview.rows]},
-                   {"name": "已开展", "type": "bar", "data": [r["reception_held"] for r in overview.rows]}],
-    }, ["乡镇", "计划", "已开展"], [(r["township"].name, r["reception_planned"], r["reception_held"]) for r in overview.rows]))
-    return result
-
-
-def _pct(value) -> str:
-    return "—" if value is None else f"{value}%"
+    title = suggestion_selectors.FIGURE_TITLES[figure]
+    if population != "all":
+        title = f"{suggestion_figures.POPULATIONS[population].name}:{title}"
+    return RecordList(title, qs, _suggestion_columns())
 
 
 def township_drilldown(township: Township, period: Period) -> dict:
@@ -500,3 +418,37 @@ def staff_queue(user, township: Township, today) -> dict:
         "overdue": list(overdue[:8]), "overdue_count": overdue.count(),
         "requests": list(requests[:8]), "requests_count": requests.count(),
     }
+
+
+# --- data behind the charts (the options are built in dashboards.charts) ----------------------
+
+DUTY_BUCKETS = [("0条", 0, 0), ("1-2条", 1, 2), ("3-5条", 3, 5), ("6-10条", 6, 10), ("10条以上", 11, 10**9)]
+
+
+def duty_distribution(ids, year: int) -> list[int]:
+    """Active deputies of these townships per bucket of their duty record count in ``year``."""
+    per_deputy = dict(
+        DutyRecord.objects.filter(deputy__township_id__in=ids, date__year=year)
+        .values("deputy_id").annotate(n=Count("pk")).values_list("deputy_id", "n").order_by())
+    counts = [0] * len(DUTY_BUCKETS)
+    for deputy_id in _active_deputies(ids).values_list("pk", flat=True):
+        n = per_deputy.get(deputy_id, 0)
+        for i, (_, low, high) in enumerate(DUTY_BUCKETS):
+            if low <= n <= high:
+                counts[i] += 1
+                break
+    return counts
+
+
+def department_figures(ids, period: Period, today) -> list[tuple[str, object]]:
+    """(department name, Figures) of the 15 departments with most suggestions dispatched."""
+    from congress.models import Department
+
+    by_department = suggestion_selectors.figures_by_department(
+        townships=ids, date_from=period.date_from, date_to=period.date_to, today=today, stage_days=False)
+    names = {
+        d.pk: d.name if d.township_id is None or len(ids) == 1 else f"{d.township.name}{d.name}"
+        for d in Department.objects.filter(pk__in=[k for k in by_department if k]).select_related("township")
+    }
+    return sorted(((names.get(k, "未指定"), f) for k, f in by_department.items() if k),
+                  key=lambda item: -item[1].dispatched)[:15]

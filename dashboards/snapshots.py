@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from congress.models import County, Township
 
-from . import selectors
+from . import charts, selectors
 from .models import Snapshot
 from .periods import Period
 
@@ -46,11 +46,11 @@ def _townships(subject):
 
 def compute(subject, period: Period, today) -> dict:
     """The figures of a county page (or of one township's page) as JSON-ready data."""
-    from suggestions.selectors import STAGES
+    from suggestions.figures import STAGES
 
     townships = _townships(subject)
     overview = selectors.township_overview(townships=townships, period=period, today=today)
-    chart_list = selectors.charts(townships=townships, period=period, today=today, overview=overview)
+    chart_list = charts.charts(townships=townships, period=period, today=today, overview=overview)
     figures = overview.totals.get("_figures")
     averages = figures.avg_workdays if figures else {}
     rows = []

@@ -6,9 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from congress import permissions as p
 from congress.models import County, Township
 from congress.workdays import missing_calendar_years
 from deputies.models import Deputy, DutyRecord
@@ -16,6 +18,7 @@ from liaison_stations.models import Station
 
 from . import selectors
 from .annex import annex_docx
+from .definitions import figure_definitions
 from .exports import DOCX, XLSX, attachment, xlsx_bytes
 from .periods import Period
 from .snapshots import snapshot_for
@@ -217,7 +220,7 @@ def records(request, figure):
         quarter = None
     try:
         listing = selectors.figure_records(figure, townships=townships, period=period, today=today,
-                                           quarter=quarter)
+                                           quarter=quarter, population=request.GET.get("population") or "all")
     except KeyError:
         raise Http404("没有这个统计项。")
     headers = [label for label, _ in listing.columns]
@@ -238,8 +241,18 @@ def records(request, figure):
 
 @login_required
 @require_safe
+def definitions(request):
+    """口径说明: every figure's definition, generated from the registries."""
+    if not (request.user.has_perm("dashboards.view_county") or p.is_presidium_staff(request.user)):
+        raise PermissionDenied("口径说明仅供看板用户查看。")
+    return render(request, "dashboards/definitions.html", figure_definitions())
+
+
+@login_required
+@require_safe
 def annex(request, slug):
     township = _township_for(request.user, slug)
     period = Period.from_query(request.GET)
-    return attachment(annex_docx(township, period.year),
+    url = request.build_absolute_uri(reverse("dashboards:definitions"))
+    return attachment(annex_docx(township, period.year, definitions_url=url),
                       f"{township.name}{period.year}年工作报告统计附件.docx", DOCX)

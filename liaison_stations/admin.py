@@ -20,6 +20,7 @@ from congress.admin_base import (
     TownshipScopedAdmin,
     TownshipScopedInline,
 )
+from congress.figures import percent_text
 from congress.table_import import TableImportAdminMixin
 from congress.pagination import related_count
 from congress.tenancy import user_townships
@@ -96,7 +97,7 @@ class StationAdmin(TableImportAdminMixin, TownshipScopedAdmin):
     def compliance(self, obj):
         if not obj.item_total:
             return "—"
-        return f"{obj.item_checked}/{obj.item_total}({obj.item_checked * 100 / obj.item_total:.0f}%)"
+        return f"{obj.item_checked}/{obj.item_total}({percent_text(obj.item_checked, obj.item_total)})"
 
     @admin.action(description="按规则生成本年度剩余接待日")
     def generate_this_year(self, request, queryset):

@@ -3,11 +3,13 @@ calendars and duty rosters."""
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from congress.figures import percent
 from congress.tenancy import scope_to_user
 from deputies.models import Deputy
 
@@ -159,8 +161,8 @@ class Compliance:
     total: int
 
     @property
-    def percent(self) -> float | None:
-        return round(self.checked * 100 / self.total, 1) if self.total else None
+    def percent(self) -> Decimal | None:
+        return percent(self.checked, self.total)
 
 
 def standard_sets_for_user(user):

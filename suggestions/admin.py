@@ -27,6 +27,7 @@ from .models import (
     DeadlineSettings,
     OPEN_STATES,
     Reminder,
+    ReplyDeadline,
     Suggestion,
     SuggestionEvent,
     SuggestionReply,
@@ -79,6 +80,21 @@ class ReplyInline(TownshipScopedInline):
         return False
 
 
+class ReplyDeadlineInline(TownshipScopedInline):
+    """Every reply deadline of every cycle: who set it, when and why (read-only)."""
+
+    model = ReplyDeadline
+    fields = ["cycle", "kind", "due_date", "set_by", "set_at", "reason"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class OverdueFilter(admin.SimpleListFilter):
     title = "期限"
     parameter_name = "due"
@@ -122,7 +138,7 @@ class SuggestionAdmin(TownshipScopedAdmin):
     search_fields = ["code", "title", "original_title", "content"]
     date_hierarchy = "submitted_at"
     list_select_related = ["township", "lead_department"]
-    inlines = [ReplyInline, EventInline]
+    inlines = [ReplyInline, ReplyDeadlineInline, EventInline]
     actions = ["close_and_publish", "close_without_publishing"]
     fieldsets = [
         ("群众原文(保持原样)", {"fields": ["original_title", "original_content", "photo_links", "submitter_name",

@@ -315,6 +315,15 @@ class EvaluateForm(_ActionForm):
     rating = forms.ChoiceField(label="评价", choices=Rating.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label="评价意见", required=False, widget=forms.Textarea(attrs={"rows": 2}),
                               help_text="不满意时请写明理由,建议将退回重新办理。")
+    late_reason = forms.CharField(
+        label="逾期补录说明", required=False,
+        help_text="评价期限(答复后20个工作日)已过时,仅人大办工作人员可补录并须说明原因;补录的评价不计入满意率。")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.user
+        if user is not None and not (user.is_superuser or user.role in PRESIDIUM_STAFF):
+            del self.fields["late_reason"]  # only the presidium office records a late rating
 
 
 class CloseForm(_ActionForm):

@@ -243,7 +243,9 @@ class Suggestion(TownshipScopedModel):
         related_name="supervised_suggestions",
     )
     rejection_reason = models.TextField("不予受理理由", blank=True)
-    # Deadlines: ``deadline`` is the reply deadline; ``due_date`` the current stage's.
+    # Deadlines: ``deadline`` is the first reply deadline with any approved extension (what
+    # 按期办复率 measures the first reply against; a re-handling never replaces it); every reply
+    # deadline of every cycle is a ReplyDeadline row. ``due_date`` is the current stage's.
     deadline = models.DateField("答复期限", null=True, blank=True)
     due_date = models.DateField("当前环节期限", null=True, blank=True, db_index=True)
     due_version = models.PositiveIntegerField("期限版本", default=0, editable=False)
@@ -252,6 +254,10 @@ class Suggestion(TownshipScopedModel):
     reply_class = models.CharField("答复类别", max_length=1, choices=ReplyClass.choices, blank=True)
     rating = models.CharField("代表评价", max_length=20, choices=Rating.choices, blank=True)
     rating_comment = models.TextField("评价意见", blank=True)
+    rating_late = models.BooleanField(
+        "逾期评价", default=False, help_text="评价期限后由工作人员补录的评价,不计入满意率。"
+    )
+    rating_late_reason = models.TextField("逾期补录说明", blank=True)
     citizen_rating = models.CharField("群众评价", max_length=20, choices=Rating.choices, blank=True)
     citizen_comment = models.TextField("群众评价意见", blank=True)
     is_public = models.BooleanField("在办理结果页公开", default=False)
@@ -300,6 +306,10 @@ class Suggestion(TownshipScopedModel):
             models.CheckConstraint(
                 condition=~Q(state="evaluated") | ~Q(rating=""),
                 name="suggestion_evaluated_has_rating",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating_late=False) | (~Q(rating="") & ~Q(rating_late_reason="")),
+                name="suggestion_late_rating_has_reason",
             ),
             models.CheckConstraint(
                 condition=~Q(state="rejected") | ~Q(rejection_reason=""),
@@ -549,3 +559,47 @@ class Reminder(TownshipScopedModel):
                 fields=["suggestion", "stage", "cycle", "kind"], name="reminder_once_per_stage_cycle_kind"
             )
         ]
+
+
+class ReplyDeadline(models.Model):
+    """Every reply deadline ever set, with who set it, when and why (DOMAIN.md §5: each cycle
+    keeps its own deadline). Cycle 0 is the first reply (set at 交办); cycle n the n-th
+    re-handling. An approved extension is a later row of the same cycle; the deadline of a cycle
+    is its latest row. :mod:`suggestions.deadlines` writes these rows."""
+
+    class Kind(models.TextChoices):
+        FIRST = "first", "首次答复期限"
+        EXTENSION = "extension", "延期后期限"
+        REHANDLE = "rehandle", "重新办理答复期限"
+
+    suggestion = models.ForeignKey(
+        Suggestion, verbose_name="建议", on_delete=models.CASCADE, related_name="reply_deadlines"
+    )
+    cycle = models.PositiveSmallIntegerField("办理轮次", default=0)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    due_date = models.DateField("答复期限")
+    set_by = models.ForeignKey(
+        User, verbose_name="设定人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    set_at = models.DateTimeField("设定时间")
+    reason = models.TextField("依据", blank=True)
+
+    TOWNSHIP_FIELD = "suggestion__township"
+
+    class Meta:
+        verbose_name = "答复期限"
+        verbose_name_plural = "答复期限"
+        ordering = ["suggestion", "cycle", "set_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suggestion", "cycle", "kind"], name="reply_deadline_one_kind_per_cycle"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="first") & Q(cycle=0)) | (Q(kind="rehandle") & Q(cycle__gte=1))
+                | Q(kind="extension"),
+                name="reply_deadline_kind_matches_cycle",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.due_date:%Y-%m-%d}"

@@ -28,7 +28,7 @@ from congress.notifications import notification_mark_read, notification_send
 from congress.roles import PRESIDIUM_STAFF, Role
 from congress.workdays import WorkCalendar, months_deadline
 
-from . import workflow
+from . import deadlines, workflow
 from .citizen_notices import citizen_notice_add
 from .models import (
     Channel,
@@ -98,7 +98,7 @@ def stage_due_date(settings: DeadlineSettings, state: str, start: datetime.date)
 def _current_stage_due(suggestion: Suggestion) -> datetime.date | None:
     stage = workflow.STAGES.get(suggestion.state)
     if stage is not None and stage.due == workflow.REPLY_DEADLINE:
-        return suggestion.deadline
+        return deadlines.current_reply_deadline(suggestion)
     return stage_due_date(_settings(suggestion), suggestion.state, _today())
 
 
@@ -595,6 +595,7 @@ def suggestion_dispatch(*, actor, suggestion, lead_department: Department, co_de
         s.supervisor = supervisor
         s.deadline = deadline
         s.co_departments.set(co_departments)
+        deadlines.record_first_deadline(s, actor=actor, reason=note)
         names = "、".join(d.name for d in co_departments)
         return Step(
             note=(f"主办:{lead_department.name}" + (f";协办:{names}" if names else "")
@@ -685,9 +686,9 @@ def suggestion_decide_change(*, actor, request: ChangeRequest, approve: bool, no
             fields |= {"lead_department", "signed_at"}
             text = f"改由{new_department.name}主办。{note}"
         elif approve:
-            s.deadline = months_deadline(s.deadline, req.months)
+            due = deadlines.extend_deadline(s, months=req.months, actor=actor, reason=req.reason)
             fields.add("deadline")
-            text = f"延期{req.months}个月,答复期限改为{s.deadline:%Y年%m月%d日}。{note}"
+            text = f"延期{req.months}个月,答复期限改为{due:%Y年%m月%d日}。{note}"
         req.status = ChangeRequest.Status.APPROVED if approve else ChangeRequest.Status.REFUSED
         req.decided_by = actor
         req.decided_at = _now()
@@ -740,8 +741,8 @@ def suggestion_reply(*, actor, suggestion, reply_class: str, text: str, attachme
         created.append(reply)
         s.replied_at = _now()
         s.reply_class = reply_class
-        s.rating = ""
-        fields = {"replied_at", "reply_class", "rating"}
+        s.rating, s.rating_late, s.rating_late_reason = "", False, ""
+        fields = {"replied_at", "reply_class", "rating", "rating_late", "rating_late_reason"}
         if s.first_replied_at is None:
             s.first_replied_at = s.replied_at
             fields.add("first_replied_at")
@@ -756,9 +757,13 @@ def suggestion_reply(*, actor, suggestion, reply_class: str, text: str, attachme
 
 
 @transaction.atomic
-def suggestion_evaluate(*, actor, suggestion, rating: str, comment: str = "", seen_state=None) -> Suggestion:
+def suggestion_evaluate(*, actor, suggestion, rating: str, comment: str = "", late_reason: str = "",
+                        seen_state=None) -> Suggestion:
     """The deputy (or staff recording it) rates the reply. 不满意 sends it back for re-handling
-    with a new deadline while the township's limit allows; after that it is kept as rated."""
+    with a new deadline while the township's limit allows; after that it is kept as rated.
+    After the rating window (:mod:`suggestions.deadlines`) the rating is refused, unless staff
+    record it with ``late_reason``: then it is flagged late, left out of 满意率 and closes the
+    cycle without re-handling."""
     if rating not in Rating.values:
         raise ValidationError({"rating": "请选择满意、基本满意或不满意。"})
     comment = (comment or "").strip()
@@ -767,17 +772,20 @@ def suggestion_evaluate(*, actor, suggestion, rating: str, comment: str = "", se
 
     def change(s):
         settings = _settings(s)
+        late = _late_rating(s, actor, settings, late_reason)
         s.rating = rating
         s.rating_comment = comment
-        fields = {"rating", "rating_comment"}
-        if rating == Rating.UNSATISFIED and s.rehandle_count < settings.rehandle_limit:
+        s.rating_late, s.rating_late_reason = late, late_reason.strip() if late else ""
+        fields = {"rating", "rating_comment", "rating_late", "rating_late_reason"}
+        if rating == Rating.UNSATISFIED and s.rehandle_count < settings.rehandle_limit and not late:
             s.rehandle_count += 1
-            s.deadline = months_deadline(_today(), settings.rehandle_months)
+            due = deadlines.start_rehandle_cycle(s, settings=settings, today=_today(), actor=actor, reason=comment)
             return Step(
-                action="rehandle", fields=fields | {"rehandle_count", "deadline"}, notice_body=comment,
-                note=f"评价:不满意({comment})。第{s.rehandle_count}次重新办理,答复期限{s.deadline:%Y年%m月%d日}",
+                action="rehandle", fields=fields | {"rehandle_count"}, notice_body=comment,
+                note=f"评价:不满意({comment})。第{s.rehandle_count}次重新办理,答复期限{due:%Y年%m月%d日}",
             )
-        return Step(note=f"评价:{Rating(rating).label}" + (f"({comment})" if comment else ""), fields=fields)
+        return Step(note=f"评价:{Rating(rating).label}" + (f"({comment})" if comment else "")
+                    + (f"。逾期补录,不计入满意率:{s.rating_late_reason}" if late else ""), fields=fields)
 
     s = _transition("evaluate", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
     if s.state == State.IN_PROGRESS:
@@ -785,6 +793,17 @@ def suggestion_evaluate(*, actor, suggestion, rating: str, comment: str = "", se
     else:
         _notify_later(staff_users(s.township_id), f"建议已评价({Rating(rating).label}),可销单:{s.title}", s)
     return s
+
+
+def _late_rating(s: Suggestion, actor, settings: DeadlineSettings, late_reason: str) -> bool:
+    """Whether this rating comes after the window; refuses it unless staff give a reason."""
+    if not deadlines.rating_is_late(s, _today(), settings):
+        return False
+    if not (late_reason or "").strip():
+        raise TransitionNotAllowed(deadlines.late_rating_message(s, settings))
+    if not (actor.is_superuser or (actor.township_id == s.township_id and actor.role in PRESIDIUM_STAFF)):
+        raise PermissionDenied("逾期评价只能由人大办工作人员补录。")
+    return True
 
 
 @transaction.atomic
@@ -798,6 +817,8 @@ def suggestion_citizen_rate(*, suggestion, rating: str, comment: str = "") -> Su
         raise TransitionNotAllowed("答复后才能评价。")
     if s.citizen_rating:
         raise TransitionNotAllowed("您已评价过,感谢您的反馈。")
+    if deadlines.rating_is_late(s, _today()):
+        raise TransitionNotAllowed(deadlines.late_rating_message(s))
     s.citizen_rating = rating
     s.citizen_comment = (comment or "").strip()
     s.save(update_fields=["citizen_rating", "citizen_comment"])

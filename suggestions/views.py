@@ -17,7 +17,7 @@ from congress.models import Township
 from congress.validators import mask_phone
 from congress.workdays import missing_calendar_years
 
-from . import actions, forms, privacy, selectors, services, workflow
+from . import actions, deadlines, forms, privacy, selectors, services, workflow
 from .models import State
 from .workflow import TransitionNotAllowed
 
@@ -296,7 +296,8 @@ def track(request):
                 return redirect("suggestions_public:track")
             except (TransitionNotAllowed, ValidationError) as exc:
                 add_form_errors(rating_form, exc)
-    if suggestion is not None and rating_form is None and (suggestion.replied_at or suggestion.direct_answer) and not suggestion.citizen_rating:
+    if (suggestion is not None and rating_form is None and (suggestion.replied_at or suggestion.direct_answer)
+            and not suggestion.citizen_rating and not deadlines.rating_is_late(suggestion, timezone.localdate())):
         rating_form = forms.CitizenRatingForm()
     context = {"form": form, "s": suggestion, "rating_form": rating_form}
     if suggestion is not None:

@@ -2,6 +2,8 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
+from congress.figures import format_percent
+
 register = template.Library()
 
 
@@ -9,7 +11,7 @@ def _fmt(value, fmt):
     if value is None:
         return "—"
     if fmt == "pct":
-        return f"{value}%"
+        return format_percent(value)
     return str(value)
 
 

@@ -1,6 +1,7 @@
 """Services: one duty record per participant, evidence and compliance, station-admin limits."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -104,7 +105,7 @@ def test_evidence_submit_check_and_compliance(world):
     for evidence in StandardEvidence.objects.all()[:2]:
         services.evidence_check(actor=world.staff_a, evidence=evidence, on_date=D(2026, 5, 1))
     compliance = selectors.station_compliance(world.station)
-    assert (compliance.checked, compliance.total, compliance.percent) == (2, 9, 22.2)
+    assert (compliance.checked, compliance.total, compliance.percent) == (2, 9, Decimal("22.2"))
     # A point with "六有", all six checked: township = (2 + 6) / (9 + 6).
     six = world.nine.__class__.objects.get(name="六有", township=None)
     Station.objects.filter(pk=world.other_station.pk).update(standard_set=six)
