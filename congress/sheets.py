@@ -172,7 +172,10 @@ def cell_text(value, number_format: str = "") -> tuple[str, bool]:
         if value.is_integer():
             return str(int(value)), False
         return repr(value), True
-    return normalise_text(str(value)), False
+    text = normalise_text(str(value))
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+        text = text[1:]  # neutralised by congress.exports.safe_cell in our own error report
+    return text, False
 
 
 # --- Formats ---------------------------------------------------------------------------------

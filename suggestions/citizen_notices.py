@@ -14,7 +14,7 @@ or sent — twice:
 | ``revisit`` | replied, not rated by the citizen after N working days (once) | a link to rate it |
 
 The texts are the templates of :mod:`congress.notices.catalog`. The suggestion services call
-:func:`citizen_notice_add` at those transitions.
+:func:`citizen_notice_add` at those transitions; the 回访 sweep is not built yet.
 """
 
 from django.conf import settings

@@ -29,6 +29,7 @@ from congress.roles import PRESIDIUM_STAFF, Role
 from congress.workdays import WorkCalendar, months_deadline
 
 from . import workflow
+from .citizen_notices import citizen_notice_add
 from .models import (
     Channel,
     ChangeRequest,
@@ -321,6 +322,7 @@ def _create(*, actor, township, channel, kind, title, content, category=None, vi
     _validate_township_rows(suggestion, village=village, station=station)
     suggestion.full_clean(exclude=["code", "routed_deputies", "cosigners", "co_departments"])
     _start(suggestion, "submit", actor=actor, note=note or f"通过「{suggestion.get_channel_display()}」提交")
+    citizen_notice_add(suggestion=suggestion, kind="accepted")
     for photo in photos:
         SuggestionPhoto.objects.create(suggestion=suggestion, image=photo)
     if deputy is not None:
@@ -471,6 +473,7 @@ def suggestion_answer_directly(*, actor, suggestion, answer: str, seen_state=Non
 
     s = _transition("answer", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
     _notify_later(staff_users(s.township_id), f"代表已直接答复办结:{s.title}", s)
+    citizen_notice_add(suggestion=s, kind="closed")
     return s
 
 
@@ -550,6 +553,7 @@ def suggestion_reject(*, actor, suggestion, reason: str, seen_state=None) -> Sug
 
     s = _transition("reject", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
     _notify_later(_lead_deputy_users(s), f"建议不予受理:{s.title}", s, body=reason)
+    citizen_notice_add(suggestion=s, kind="rejected")
     return s
 
 
@@ -743,7 +747,8 @@ def suggestion_reply(*, actor, suggestion, reply_class: str, text: str, attachme
             fields.add("first_replied_at")
         return Step(note=f"{reply.get_reply_class_display()}。{text}", fields=fields)
 
-    _transition("reply", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
+    s = _transition("reply", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
+    citizen_notice_add(suggestion=s, kind="replied")
     return created[0]
 
 
@@ -817,6 +822,7 @@ def suggestion_close(*, actor, suggestion, is_public: bool = False, note: str = 
 
     s = _transition("close", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
     _notify_later(_lead_deputy_users(s), f"建议已销单:{s.title}", s)
+    citizen_notice_add(suggestion=s, kind="closed")
     return s
 
 

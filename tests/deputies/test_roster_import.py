@@ -442,3 +442,19 @@ def test_wizard_is_for_staff_only(client, office):
     client.force_login(office.viewer)
     assert client.get(reverse("admin:deputies_deputy_import")).status_code in (302, 403)
     assert client.get(reverse("admin:deputies_deputy_import_template")).status_code in (302, 403)
+
+
+def test_the_error_report_reads_back_as_it_was_uploaded(office):
+    """The office fixes the downloaded error rows and uploads the same file again: neutralised
+    cells ("+86 …" written as "'+86 …") read back as typed."""
+    row = list(ROWS[0])
+    row[8] = "+86 138 1111 2222"
+    row[6] = "第9选区"
+    sheet = read(office_xlsx([row]))
+    result = plan(office_xlsx([row]), office)
+    report = sheets.error_report(
+        sheet.header, [(r.number, r.raw.cells, r.reason) for r in result.invalid_rows]
+    )
+    again = read(SimpleUploadedFile("错误行.xlsx", report))
+    assert again.rows[0].values["phone"] == "+86 138 1111 2222"
+    assert "原行号" in again.ignored_columns and "错误原因" in again.ignored_columns

@@ -18,6 +18,13 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "i
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 
 
+def said(page, message: str):
+    """The page's message after an action (the alert at the top) contains ``message``."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("alert").filter(has_text=message).first).to_be_visible()
+
+
 class Browser:
     """One Chromium for a journey; each person gets a context of their own (own cookies)."""
 

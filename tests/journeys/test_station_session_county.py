@@ -10,10 +10,10 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
-from liaison_stations import services as station_services
-from sessions_app.models import Attendance, Vote
 from congress.roles import Role
+from liaison_stations import services as station_services
 from liaison_stations.models import Station
+from sessions_app.models import Attendance, Vote
 from tests.factories import (
     CountyFactory,
     StationFactory,
@@ -22,6 +22,7 @@ from tests.factories import (
     VillageFactory,
     deputy_with_account,
 )
+from tests.journeys.conftest import said
 from tests.liaison_stations.factories import station_admin_of
 from tests.sessions_app.factories import Hall, VoteFactory
 
@@ -42,9 +43,6 @@ class Town:
         self.station.deputies.set(self.deputies)
         self.viewer = UserFactory(township=None, county=self.county, role=Role.COUNTY_VIEWER)
 
-
-def said(page, message: str):
-    expect(page.get_by_role("alert").filter(has_text=message).first).to_be_visible()
 
 
 def test_station_admin_converts_a_reception_issue_on_a_phone(journey):

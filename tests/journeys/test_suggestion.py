@@ -6,14 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from suggestions.models import Suggestion
+from tests.journeys.conftest import said
 from tests.suggestions.conftest import SWorld
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def said(page, message: str):
-    """The page's message after an action (the green alert at the top)."""
-    expect(page.get_by_role("alert").filter(has_text=message).first).to_be_visible()
 
 
 def L(text: str):
@@ -21,7 +18,7 @@ def L(text: str):
     return re.compile(rf"^\s*{re.escape(text)}\s*\*?\s*$")
 
 
-def _act(page, title: str, button: str):
+def _act(page, title: str):
     """Open the action's panel (its button is pressed by the caller); return the panel."""
     panel = page.locator("details", has=page.locator("summary", has_text=title)).first
     panel.locator("summary").click()
@@ -56,10 +53,10 @@ def test_a_suggestion_from_the_citizens_phone_to_the_public_result(journey):
     journey.login(deputy, w.deputy1.user.username)
     deputy.get_by_role("link", name="建议办理").click()
     deputy.get_by_role("link", name=re.compile("上坪村路灯不亮")).click()
-    panel = _act(deputy, "接单", "提交")
+    panel = _act(deputy, "接单")
     panel.get_by_role("button", name="提交").click()
     said(deputy, "已接单")
-    panel = _act(deputy, "完善并提交主席团", "提交主席团")
+    panel = _act(deputy, "完善并提交主席团")
     panel.get_by_label(L("标题")).fill("关于修复上坪村村口至小学路灯的建议")
     panel.get_by_label(L("建议内容(完善后)")).fill("上坪村村口至小学路段五盏路灯损坏,建议镇社会事务办尽快维修并建立巡查制度。")
     panel.get_by_role("button", name="提交主席团").click()
@@ -71,7 +68,7 @@ def test_a_suggestion_from_the_citizens_phone_to_the_public_result(journey):
     journey.login(staff, w.staff.username)
     staff.get_by_role("link", name="建议办理").first.click()
     staff.get_by_role("link", name=re.compile("关于修复上坪村村口至小学路灯的建议")).click()
-    panel = _act(staff, "派单", "派单")
+    panel = _act(staff, "派单")
     panel.get_by_label(L("主办单位")).select_option(label="社会事务办")
     panel.get_by_role("button", name="派单").click()
     said(staff, "已派单")
@@ -82,10 +79,10 @@ def test_a_suggestion_from_the_citizens_phone_to_the_public_result(journey):
     journey.login(handler, w.handler.username)
     handler.get_by_role("link", name="建议办理").click()
     handler.get_by_role("link", name=re.compile("关于修复上坪村村口至小学路灯的建议")).click()
-    panel = _act(handler, "签收", "提交")
+    panel = _act(handler, "签收")
     panel.get_by_role("button", name="提交").click()
     said(handler, "已签收")
-    panel = _act(handler, "正式答复", "正式答复")
+    panel = _act(handler, "正式答复")
     panel.get_by_role("radio", name=re.compile("A类")).check()
     panel.locator("textarea[name=text]").fill("已于本周更换五盏路灯灯具,并纳入每月巡查。")
     panel.get_by_role("button", name="正式答复").click()
@@ -97,7 +94,7 @@ def test_a_suggestion_from_the_citizens_phone_to_the_public_result(journey):
     deputy.get_by_role("link", name="建议办理").click()
     deputy.get_by_role("link", name=re.compile("关于修复上坪村村口至小学路灯的建议")).click()
     expect(deputy.get_by_text("更换五盏路灯灯具").first).to_be_visible()
-    panel = _act(deputy, "评价", "提交评价")
+    panel = _act(deputy, "评价")
     panel.get_by_role("radio", name="满意", exact=True).check()
     panel.get_by_role("button", name="提交评价").click()
     said(deputy, "已评价")
@@ -117,7 +114,7 @@ def test_a_suggestion_from_the_citizens_phone_to_the_public_result(journey):
 
     # --- staff close it and publish the result ----------------------------------------------------
     staff.reload()
-    panel = _act(staff, "销单", "销单")
+    panel = _act(staff, "销单")
     panel.get_by_role("button", name="销单").click()
     said(staff, "已销单")
 

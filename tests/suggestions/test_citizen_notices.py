@@ -11,9 +11,8 @@ from .factories import submitted
 
 
 def test_accepted_once_with_the_code(w, django_capture_on_commit_callbacks):
-    s = submitted(w)
     with django_capture_on_commit_callbacks(execute=True):
-        assert citizen_notice_add(suggestion=s, kind="accepted") is not None
+        s = submitted(w)  # the submission writes it
         assert citizen_notice_add(suggestion=s, kind="accepted") is None  # already written
     [sms] = LocmemSmsBackend.outbox
     assert sms.phone == "13812345678" and sms.template == "accepted" and s.code in sms.text
@@ -39,9 +38,60 @@ def test_rejected_says_why(w):
 def test_anonymous_or_without_consent_is_never_told(w):
     anonymous = submitted(w, is_anonymous=True, submitter_phone="", submitter_name="")
     assert citizen_notice_add(suggestion=anonymous, kind="accepted") is None
+    assert not Delivery.objects.filter(channel="sms").exists()
     s = submitted(w)
     s.consent_at = None
     assert citizen_notice_add(suggestion=s, kind="closed") is None
-    assert not Delivery.objects.filter(channel="sms").exists()
+    assert list(Delivery.objects.filter(channel="sms").values_list("template", flat=True)) == ["accepted"]
     with pytest.raises(ValueError):
         citizen_notice_add(suggestion=s, kind="chase")
+
+
+# --- wired into the suggestion services ----------------------------------------------------------
+
+from suggestions import services  # noqa: E402
+
+from .factories import claimed, dispatched  # noqa: E402
+
+
+def _citizen_sms(phone="13812345678"):
+    return [m.template for m in LocmemSmsBackend.outbox if m.phone == phone]
+
+
+def test_the_loop_tells_the_citizen_once_per_step(w, django_capture_on_commit_callbacks, fixed_today):
+    import datetime
+
+    from congress.outbox import outbox_sweep
+
+    with django_capture_on_commit_callbacks(execute=True):
+        s = dispatched(w)
+        services.suggestion_sign(actor=w.handler, suggestion=s)
+        services.suggestion_reply(actor=w.handler, suggestion=s, reply_class="A", text="已更换灯具。")
+        s.refresh_from_db()
+        services.suggestion_evaluate(actor=w.deputy1.user, suggestion=s, rating="satisfied")
+        services.suggestion_close(actor=w.staff, suggestion=s)
+    assert _citizen_sms() == ["accepted", "replied", "closed"]
+    replied = next(m for m in LocmemSmsBackend.outbox if m.template == "replied")
+    assert f"/track/?code={s.code}" in replied.text
+    outbox_sweep()  # a second run of the sender: nothing new
+    assert _citizen_sms() == ["accepted", "replied", "closed"]
+
+
+def test_rejection_and_direct_answer_are_told(w, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        s = claimed(w)
+        services.suggestion_answer_directly(actor=w.deputy1.user, suggestion=s, answer="已协调村委会修复。")
+        other = services.suggestion_present(
+            actor=w.deputy1.user, suggestion=claimed(w, submitter_phone="13900001111"),
+            title="修复", content="建议修复")
+        services.suggestion_reject(actor=w.staff, suggestion=other, reason="属于法院诉讼程序")
+    assert _citizen_sms() == ["accepted", "closed"]
+    assert _citizen_sms("13900001111") == ["accepted", "rejected"]
+    rejected = next(m for m in LocmemSmsBackend.outbox if m.template == "rejected")
+    assert "原因:属于法院诉讼程序" in rejected.text
+
+
+def test_anonymous_submitter_gets_nothing(w, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted(w, is_anonymous=True, submitter_phone="", submitter_name="")
+    assert LocmemSmsBackend.outbox == []
