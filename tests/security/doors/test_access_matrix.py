@@ -31,6 +31,7 @@ ACCOUNTS = ("anonymous", "county_viewer", "{own}_staff", "{own}_station", "{own}
 EXPECT = {
     #  group            anonymous  viewer     own staff  own others  other township
     "public":          ("ok",      "ok",      "ok",      "ok",       "ok"),
+    "public-session":  ("any",     "any",     "any",     "any",      "any"),
     "portal":          ("refused", "any",     "any",     "any",      "any"),
     "portal-object":   ("refused", "any",     "any",     "any",      "refused"),
     "dashboard":       ("refused", "ok",      "any",     "refused",  "any"),
@@ -119,7 +120,13 @@ def _patterns(resolver=None, namespace=None):
             yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
 
 
+# Public pages that show what this browser's session looked up (404 without one).
+SESSION_BOUND = {"suggestions_public:receipt"}
+
+
 def _group(name):
+    if name in SESSION_BOUND:
+        return "public-session"
     if name.split(":")[0] in PUBLIC_NAMESPACES:
         return "public"
     has_object = name in PARAMS and name not in ("dashboards:records", "deputies:ledger_download")
