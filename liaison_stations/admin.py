@@ -24,6 +24,7 @@ from congress.figures import percent_text
 from congress.table_import import TableImportAdminMixin
 from congress.pagination import related_count
 from congress.tenancy import user_townships
+from congress.validators import mask_phone, normalize_mobile
 
 from . import selectors, services
 from .models import (
@@ -306,12 +307,50 @@ class ReceptionDayAdmin(TownshipScopedAdmin):
             services.reception_day_set_roster(actor=request.user, day=form.instance, deputies=deputies)
 
 
+class ReceptionIssueAdminForm(forms.ModelForm):
+    """The visitor's number is shown masked here, to everyone (docs/security.md, "Privacy by
+    role"; the audited reveal is on the portal's reception page). Typing a new full number
+    replaces it; leaving the masked text keeps the stored one."""
+
+    visitor_phone = forms.CharField(label="来访人电话", max_length=20, required=False)
+
+    class Meta:
+        model = ReceptionIssue
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.visitor_phone:
+            self.initial["visitor_phone"] = mask_phone(self.instance.visitor_phone)
+            self.fields["visitor_phone"].help_text = (
+                "已隐藏中间四位;更正时请输入完整的新号码。查看完整号码请到工作台的接待记录页(留痕)。"
+            )
+
+    def clean_visitor_phone(self):
+        value = (self.cleaned_data.get("visitor_phone") or "").strip()
+        stored = self.instance.visitor_phone
+        if stored and value == mask_phone(stored):
+            return stored
+        return normalize_mobile(value)
+
+
 class ReceptionIssueInline(TownshipScopedInline):
     model = ReceptionIssue
+    form = ReceptionIssueAdminForm
     extra = 1
     fields = ["visitor_name", "visitor_phone", "village", "content", "answered_on_spot", "answer",
               "suggestion_link"]
-    readonly_fields = ["suggestion_link"]
+    readonly_fields = ["suggestion_link", "masked_visitor_phone"]
+
+    def get_fields(self, request, obj=None):
+        if self.has_change_permission(request, obj):
+            return self.fields
+        # Read-only rows would print the stored value: show the masked one instead.
+        return ["masked_visitor_phone" if f == "visitor_phone" else f for f in self.fields]
+
+    @admin.display(description="来访人电话")
+    def masked_visitor_phone(self, issue):
+        return mask_phone(issue.visitor_phone) if issue and issue.visitor_phone else "—"
 
     def has_view_permission(self, request, obj=None):
         return self._parent_perm(request, "view", obj)

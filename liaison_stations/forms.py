@@ -133,7 +133,7 @@ class ReceptionRecordForm(StationDeputiesMixin, forms.ModelForm):
 class ReceptionIssueForm(forms.ModelForm):
     visitor_phone = forms.CharField(
         label="来访人电话", max_length=20, required=False,
-        help_text="仅工作人员可见,公开页面不显示。",
+        help_text="公开页面不显示;工作台只显示隐藏中间四位的号码,有权查看者点击后显示(留痕)。",
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
 

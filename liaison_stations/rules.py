@@ -10,6 +10,7 @@ county viewer reads the whole county.
 import rules
 
 from congress import permissions as p
+from deputies.predicates import deputy_of
 
 
 def station_of(obj):
@@ -83,7 +84,32 @@ STANDARD_SET_RULES = {
     "delete": p.is_superuser | (p.is_presidium_staff & is_own_township_set),
 }
 
+@rules.predicate
+def is_deputy_present(user, issue) -> bool:
+    """A deputy who received the visitor: listed as present at the issue's reception."""
+    if issue is None or not p.is_deputy(user):
+        return False
+    deputy = deputy_of(user)
+    return deputy is not None and issue.record.deputies_present.filter(pk=deputy.pk).exists()
+
+
+@rules.predicate
+def is_issue(user, issue) -> bool:
+    return issue is not None
+
+
+# Who sees a reception visitor's full phone number (docs/security.md, "Privacy by role"):
+# presidium staff of the township, the administrator of the issue's station, the deputies present
+# at that reception. Never the county viewer; nobody else (other deputies and station
+# administrators, handlers, other townships).
+can_see_visitor_phone = is_issue & ~p.is_county_viewer & (
+    (p.is_presidium_staff & p.in_user_township)
+    | (p.is_station_admin & p.in_user_township & is_administrator_of_station)
+    | is_deputy_present
+)
+
 rules.add_perm("liaison_stations.manage_station", can_manage_station)
+rules.add_perm("liaison_stations.see_visitor_phone", can_see_visitor_phone)
 rules.add_perm("liaison_stations.check_evidence", p.can_edit_township_record)
 rules.add_perm(
     "liaison_stations.view_station_portal",

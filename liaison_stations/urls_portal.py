@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/receptions/", v.receptions, name="receptions"),
     path("<int:pk>/receptions/add/", v.reception_add, name="reception_add"),
     path("receptions/<int:pk>/", v.reception_detail, name="reception"),
+    path("receptions/issues/<int:pk>/phone/", v.issue_phone, name="issue_phone"),
     path("<int:pk>/activities/", v.activities, name="activities"),
     path("<int:pk>/activities/add/", v.activity_add, name="activity_add"),
     path("activities/<int:pk>/", v.activity_detail, name="activity"),

@@ -17,11 +17,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from congress import ratelimit
 from congress.exceptions import add_form_errors
 from deputies.models import Deputy
 from deputies.predicates import deputy_of
 
-from . import selectors, services
+from . import privacy, selectors, services
 from .forms import (
     ActivityForm,
     ActivityPhotoForm,
@@ -249,14 +250,30 @@ def reception_detail(request, pk):
                 return redirect("stations_portal:reception", pk=record.pk)
     elif request.method == "POST":
         raise PermissionDenied("您只能查看该接待记录。")
-    issues = selectors.issues_with_suggestions(
+    issues = list(selectors.issues_with_suggestions(
         ReceptionIssue.objects.filter(record=record).select_related("village")
-    )
+    ))
+    for issue in issues:
+        issue.record = record
+        issue.can_reveal_phone = privacy.may_see_visitor_phone(request.user, issue)
     return render(request, "liaison_stations/portal/reception.html", {
         "record": record, "station": station, "issues": issues, "form": form,
         "can_manage": can_manage,
         "deputies": record.deputies_present.only("pk", "name"),
     })
+
+
+@login_required
+@require_POST
+def issue_phone(request, pk):
+    """Reveal on click of a visitor's full number, for those the privacy rule allows; audited."""
+    issue = get_object_or_404(ReceptionIssue, pk=pk)
+    issue.record = selectors.get_reception_record_for_user(request.user, issue.record_id)
+    phone = privacy.visitor_phone_reveal(actor=request.user, issue=issue, ip=ratelimit.client_ip(request))
+    if request.htmx:
+        return render(request, "partials/revealed_phone.html", {"phone": phone})
+    messages.info(request, f"来访人电话:{phone}(本次查看已记录)")
+    return redirect("stations_portal:reception", pk=issue.record_id)
 
 
 # --- Activities -------------------------------------------------------------------------------

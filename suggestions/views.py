@@ -105,7 +105,7 @@ def reveal_phone(request, pk):
     suggestion = selectors.get_suggestion_for_user(request.user, pk)
     phone = privacy.citizen_phone_reveal(actor=request.user, suggestion=suggestion, ip=_client_ip(request))
     if request.htmx:
-        return render(request, "suggestions/portal/_phone.html", {"phone": phone})
+        return render(request, "partials/revealed_phone.html", {"phone": phone})
     messages.info(request, f"反映人电话:{phone}(本次查看已记录)")
     return redirect("suggestions_portal:detail", pk=suggestion.pk)
 

@@ -93,6 +93,7 @@ PARAMS = {
     "suggestions_portal:reveal_phone": lambda t: {"pk": _suggestion(t).pk},
     "suggestions_portal:document": lambda t: {"pk": _suggestion(t).pk, "kind": "dispatch"},
     "suggestions_portal:from_reception_issue": lambda t: {"issue_pk": _pk("liaison_stations.ReceptionIssue", t)},
+    "stations_portal:issue_phone": lambda t: {"pk": _pk("liaison_stations.ReceptionIssue", t)},
     "suggestions_public:submit": lambda t: {"township": t.slug},
     "suggestions_public:done": lambda t: {"township": t.slug, "code": _suggestion(t).code},
     "suggestions_public:results": lambda t: {"township": t.slug},
