@@ -6,9 +6,23 @@ from .admin_base import TownshipScopedAdmin
 from .department_import import DepartmentImporter
 from .district_import import VillageDistrictImporter
 from .models import County, Department, ElectoralDistrict, Notification, Term, Township, User, Village
-from .models import NoticeChannelDefault
+from .models import NoticeChannelDefault, PhoneReveal
 from .roles import Role
 from .table_import import TableImportAdminMixin
+from .tenancy import scope_to_user
+
+
+class ReadOnlyAdminMixin:
+    """A list nobody adds to, changes or deletes from in the admin (logs, audit rows)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(County)
@@ -206,7 +220,7 @@ from .models import Delivery  # noqa: E402
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The outbox for staff: what went out, what waits, what finally failed (and why)."""
 
     list_display = ["created_at", "channel", "recipient", "address", "title", "status", "attempts",
@@ -241,18 +255,40 @@ class DeliveryAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return self._may_see(request)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.action(description="重新发送所选的发送失败消息")
     def retry_failed(self, request, queryset):
         from .outbox import delivery_retry
 
         count = delivery_retry(actor=request.user, deliveries=list(queryset))
         self.message_user(request, f"已重新排队 {count} 条消息(只处理状态为“发送失败”的消息)。")
+
+
+@admin.register(PhoneReveal)
+class PhoneRevealAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Who was shown a citizen's full phone number, when, for which record, from which address
+    (docs/security.md, "Privacy by role"). Read-only for everyone; each admin user reads their
+    township's rows, the county viewer the county's."""
+
+    list_display = ["revealed_at", "viewer", "township", "subject_label", "ip"]
+    list_filter = [("revealed_at", admin.DateFieldListFilter), ("user", admin.RelatedOnlyFieldListFilter)]
+    date_hierarchy = "revealed_at"
+    search_fields = ["user__name", "user__username", "subject", "ip"]
+    list_select_related = ["user", "township"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return scope_to_user(super().get_queryset(request), request.user)
+
+    @admin.display(description="查看人", ordering="user__name")
+    def viewer(self, obj):
+        return obj.user.display_name
+
+    @admin.display(description="查看对象", ordering="subject")
+    def subject_label(self, obj):
+        return obj.subject_label
+
+    def has_module_permission(self, request):
+        return request.user.has_perm("congress.use_admin")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("congress.use_admin")

@@ -565,6 +565,10 @@ class RateCounter(models.Model):
 class PhoneReveal(models.Model):
     """Audit row: a user was shown a citizen's full phone number (see docs/security.md)."""
 
+    TOWNSHIP_FIELD = "township"
+    # What ``subject`` names ("<kind>:<pk>"), for the audit list in the admin.
+    SUBJECT_KINDS = {"suggestion": "群众建议", "reception_issue": "接待来访事项"}
+
     user = models.ForeignKey(
         "User", verbose_name="查看人", on_delete=models.PROTECT, related_name="phone_reveals"
     )
@@ -582,4 +586,9 @@ class PhoneReveal(models.Model):
         ordering = ["-revealed_at"]
 
     def __str__(self):
-        return f"{self.user} 查看 {self.subject}"
+        return f"{self.user} 查看 {self.subject_label}"
+
+    @property
+    def subject_label(self) -> str:
+        kind, _, pk = self.subject.partition(":")
+        return f"{self.SUBJECT_KINDS.get(kind, kind)} #{pk}" if pk else self.subject
