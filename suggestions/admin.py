@@ -227,6 +227,7 @@ class SuggestionAdmin(TownshipScopedAdmin):
             "items": [(s, s.state in sources) for s in items],
             "form": form,
             "action_name": f"bulk_{action}",
+            "change_url": reverse("admin:suggestions_suggestion_changelist"),
             "submit_label": title,
         }
         status = 400 if "apply" in request.POST else 200
