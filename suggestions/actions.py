@@ -74,5 +74,8 @@ def perform_many(action: str, *, actor, suggestions, form, seen_states) -> tuple
     spec = workflow.ACTIONS[action]
     kwargs = form.service_kwargs()
     kwargs.pop("seen_state", None)
+    # An item already out of the action's states when the page showed it gets the service's own
+    # "当前状态为…,不能…" message; one that changed after, the refresh message.
+    seen_states = {pk: state for pk, state in seen_states.items() if state in spec.sources}
     return services.run_bulk(getattr(services, spec.service), actor=actor, suggestions=suggestions,
                              seen_states=seen_states, **kwargs)

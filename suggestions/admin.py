@@ -248,7 +248,7 @@ class SuggestionAdmin(TownshipScopedAdmin):
 
     def changelist_view(self, request, extra_context=None):
         today = timezone.localdate()
-        missing = missing_calendar_years([today.year, today.year + 1])
+        missing = missing_calendar_years([today.year, today.year + 1]) if request.method == "GET" else []
         if missing:
             self.message_user(
                 request,

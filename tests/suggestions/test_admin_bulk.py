@@ -38,6 +38,7 @@ def test_bulk_reject_two_of_three_with_reason_and_reports_the_third(w, client):
     a, b = f.presented(w, title="甲事项"), f.submitted(w, title="乙事项")
     gone = f.presented(w, title="丙事项")
     services.suggestion_dispatch(actor=w.chair, suggestion=gone, lead_department=w.dept)
+    gone.refresh_from_db()  # the list page shows it dispatched
 
     page = _open(client, "bulk_reject", [a, b, gone])
     html = page.content.decode()
@@ -46,7 +47,8 @@ def test_bulk_reject_two_of_three_with_reason_and_reports_the_third(w, client):
     assert "当前状态不能不予受理" in html  # the dispatched one is flagged before submitting
 
     html = _apply(client, "bulk_reject", [a, b, gone], reason="属于诉讼渠道").content.decode()
-    assert "已不予受理 2 件" in html and "1 件未能不予受理" in html and gone.code in html
+    assert "已不予受理 2 件" in html and "1 件未能不予受理" in html
+    assert f"{gone.code}:该建议当前状态为「人大已派单」,不能不予受理" in html
     for s in (a, b):
         s.refresh_from_db()
         assert s.state == State.REJECTED and s.rejection_reason == "属于诉讼渠道"
