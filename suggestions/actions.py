@@ -49,3 +49,33 @@ def perform(action: str, *, actor, suggestion, form):
     else:
         kwargs["suggestion"] = suggestion
     return getattr(services, spec.service)(actor=actor, **kwargs)
+
+
+def bulk_actions_for(user) -> list[str]:
+    """List actions this user may be offered for many items: the table's bulk actions whose rule
+    lets this kind of user act at all (each item is checked again by its service)."""
+    if p.is_county_viewer(user):
+        return []
+    return [name for name in workflow.BULK_ACTIONS
+            if user.is_superuser or ACTION_RULES[workflow.ACTIONS[name].rule].test(user, None)]
+
+
+def bulk_form_for(action: str, *args, suggestions, user):
+    """One form for many items (of one township: the first item sets the choices, e.g. the
+    departments); the state each item was seen in travels beside it, not in the form."""
+    form = form_for(action, *args, suggestion=suggestions[0], user=user, prefix="f")
+    form.fields.pop("seen_state", None)
+    return form
+
+
+def perform_many(action: str, *, actor, suggestions, form, seen_states) -> tuple[int, list[str]]:
+    """Call the action's service per item with the valid form's data; each item in its own
+    transaction, all or nothing. Returns (done, Chinese error per failed item)."""
+    spec = workflow.ACTIONS[action]
+    kwargs = form.service_kwargs()
+    kwargs.pop("seen_state", None)
+    # An item already out of the action's states when the page showed it gets the service's own
+    # "当前状态为…,不能…" message; one that changed after, the refresh message.
+    seen_states = {pk: state for pk, state in seen_states.items() if state in spec.sources}
+    return services.run_bulk(getattr(services, spec.service), actor=actor, suggestions=suggestions,
+                             seen_states=seen_states, **kwargs)

@@ -20,7 +20,8 @@ from congress.exceptions import USER_ERRORS, ApplicationError, add_form_errors, 
 from congress.validators import mask_phone
 from congress.workdays import missing_calendar_years
 
-from . import actions, services, workflow
+from . import actions as actions_mod
+from . import services, workflow
 from .models import (
     Category,
     ChangeRequest,
@@ -184,7 +185,53 @@ class SuggestionAdmin(TownshipScopedAdmin):
         if not request.user.has_perm("suggestions.close_suggestion"):
             actions.pop("close_and_publish", None)
             actions.pop("close_without_publishing", None)
+        for name in actions_mod.bulk_actions_for(request.user):
+            actions[f"bulk_{name}"] = (self._bulk_action(name), f"bulk_{name}",
+                                       f"{workflow.ACTIONS[name].title}(所选建议)")
         return actions
+
+    def _bulk_action(self, action):
+        def run(model_admin, request, queryset):
+            return self.bulk_act(request, queryset, action)
+
+        return run
+
+    def bulk_act(self, request, queryset, action):
+        """A table action with a form for many items: a page listing them with the action's
+        form, then its service per item, and a report of what succeeded and what failed."""
+        title = workflow.ACTIONS[action].title
+        if action not in actions_mod.bulk_actions_for(request.user):
+            raise PermissionDenied
+        items = list(queryset.select_related("township").order_by("pk"))
+        if not items:
+            self.message_user(request, f"没有可{title}的建议。", messages.INFO)
+            return None
+        if len({s.township_id for s in items}) > 1:
+            self.message_user(request, f"请只选择同一乡镇的建议后再{title}。", messages.ERROR)
+            return None
+        if "apply" in request.POST:
+            form = actions_mod.bulk_form_for(action, request.POST, suggestions=items, user=request.user)
+            if form.is_valid():
+                seen = {s.pk: request.POST.get(f"seen_{s.pk}") for s in items}
+                done, errors = actions_mod.perform_many(action, actor=request.user, suggestions=items, form=form,
+                                                        seen_states=seen)
+                _report(self, request, title, done, errors)
+                return None
+        else:
+            form = actions_mod.bulk_form_for(action, suggestions=items, user=request.user)
+        sources = workflow.ACTIONS[action].sources
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{title}:已选 {len(items)} 件建议",
+            "items": [(s, s.state in sources) for s in items],
+            "form": form,
+            "action_name": f"bulk_{action}",
+            "change_url": reverse("admin:suggestions_suggestion_changelist"),
+            "submit_label": title,
+        }
+        status = 400 if "apply" in request.POST else 200
+        return TemplateResponse(request, "admin/suggestions/suggestion/bulk_act.html", context, status=status)
 
     def _bulk_close(self, request, queryset, is_public):
         done, errors = services.run_bulk(services.suggestion_close, actor=request.user, suggestions=queryset,
@@ -201,7 +248,7 @@ class SuggestionAdmin(TownshipScopedAdmin):
 
     def changelist_view(self, request, extra_context=None):
         today = timezone.localdate()
-        missing = missing_calendar_years([today.year, today.year + 1])
+        missing = missing_calendar_years([today.year, today.year + 1]) if request.method == "GET" else []
         if missing:
             self.message_user(
                 request,
@@ -273,7 +320,7 @@ class SuggestionAdmin(TownshipScopedAdmin):
             extra_context["workflow_buttons"] = [
                 (workflow.ACTIONS[name].title,
                  reverse("admin:suggestions_suggestion_act", args=[obj.pk, name]))
-                for name in actions.available_actions(request.user, obj)
+                for name in actions_mod.available_actions(request.user, obj)
             ]
             extra_context["s"] = obj
             extra_context["revisions"] = list(obj.revisions.all())
@@ -282,18 +329,18 @@ class SuggestionAdmin(TownshipScopedAdmin):
     def act_view(self, request, object_id, action):
         """One workflow action on one suggestion: its form, then its service."""
         obj = self.get_object(request, unquote(object_id))
-        if obj is None or not self.has_view_permission(request, obj) or not actions.is_door_action(action):
+        if obj is None or not self.has_view_permission(request, obj) or not actions_mod.is_door_action(action):
             raise Http404("建议不存在或您无权查看。")
         change_url = reverse("admin:suggestions_suggestion_change", args=[obj.pk])
         title = workflow.ACTIONS[action].title
-        if action not in actions.available_actions(request.user, obj):
+        if action not in actions_mod.available_actions(request.user, obj):
             self.message_user(request, f"该建议当前不能由您{title}。", messages.ERROR)
             return redirect(change_url)
         if request.method == "POST":
-            form = actions.form_for(action, request.POST, request.FILES, suggestion=obj, user=request.user)
+            form = actions_mod.form_for(action, request.POST, request.FILES, suggestion=obj, user=request.user)
             if form.is_valid():
                 try:
-                    actions.perform(action, actor=request.user, suggestion=obj, form=form)
+                    actions_mod.perform(action, actor=request.user, suggestion=obj, form=form)
                 except (ApplicationError, PermissionDenied) as exc:
                     self.message_user(request, user_message(exc), messages.ERROR)
                     return redirect(change_url)
@@ -303,7 +350,7 @@ class SuggestionAdmin(TownshipScopedAdmin):
                     self.message_user(request, f"已{title}。", messages.SUCCESS)
                     return redirect(change_url)
         else:
-            form = actions.form_for(action, suggestion=obj, user=request.user)
+            form = actions_mod.form_for(action, suggestion=obj, user=request.user)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

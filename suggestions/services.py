@@ -847,11 +847,14 @@ def suggestion_close(*, actor, suggestion, is_public: bool = False, note: str = 
     return s
 
 
-def run_bulk(service, *, actor, suggestions, **kwargs) -> tuple[int, list[str]]:
-    """Apply one service to many suggestions; each in its own transaction. Returns
-    (done, error messages)."""
+def run_bulk(service, *, actor, suggestions, seen_states=None, **kwargs) -> tuple[int, list[str]]:
+    """Apply one service to many suggestions; each in its own transaction. ``seen_states``
+    (pk → the state the actor saw) makes an item changed meanwhile fail with the refresh
+    message. Returns (done, error messages)."""
     done, errors = 0, []
     for s in suggestions:
+        if seen_states is not None:
+            kwargs["seen_state"] = seen_states.get(s.pk) or None
         try:
             service(actor=actor, suggestion=s, **kwargs)
             done += 1

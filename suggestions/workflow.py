@@ -81,7 +81,8 @@ class Action:
     is shown to the citizen; ``notice`` the title sent to the next actor of the target stage
     (``{title}`` is the suggestion's title). For the doors: ``title`` the button, ``form`` the
     name of the form class in :mod:`suggestions.forms`, ``service`` the function in
-    :mod:`suggestions.services` (``None``: reached through another action's door).
+    :mod:`suggestions.services` (``None``: reached through another action's door); ``bulk``
+    whether the admin list offers it for many items at once (one form, then the service per item).
     """
 
     name: str
@@ -95,6 +96,7 @@ class Action:
     restarts_due: bool = False
     public: bool = True
     notice: str | None = None
+    bulk: bool = False
 
     @property
     def label(self) -> str:
@@ -103,11 +105,11 @@ class Action:
 
 
 def _a(name, sources, target=None, *, rule=None, title, form=None, service=None, stamp=None,
-       restarts_due=None, public=True, notice=None) -> Action:
+       restarts_due=None, public=True, notice=None, bulk=False) -> Action:
     return Action(
         name=name, sources=frozenset(sources), target=target, rule=rule or name, title=title, form=form,
         service=service, stamp=stamp, restarts_due=target is not None if restarts_due is None else restarts_due,
-        public=public, notice=notice,
+        public=public, notice=notice, bulk=bulk,
     )
 
 
@@ -131,9 +133,10 @@ ACTIONS: dict[str, Action] = {
            service="suggestion_present", stamp="presented_at", notice="代表建议待派单:{title}"),
         # Presidium staff.
         _a("withdraw", BEFORE_DISPATCH, S.WITHDRAWN, title="撤回", form="ReasonForm", service="suggestion_withdraw"),
-        _a("reject", BEFORE_DISPATCH, S.REJECTED, title="不予受理", form="ReasonForm", service="suggestion_reject"),
+        _a("reject", BEFORE_DISPATCH, S.REJECTED, title="不予受理", form="ReasonForm", service="suggestion_reject",
+           bulk=True),
         _a("dispatch", [S.SUBMITTED, S.PRESENTED], S.DISPATCHED, title="派单", form="DispatchForm",
-           service="suggestion_dispatch", stamp="dispatched_at", notice="交办建议待签收:{title}"),
+           service="suggestion_dispatch", stamp="dispatched_at", notice="交办建议待签收:{title}", bulk=True),
         # Departments.
         _a("sign", [S.DISPATCHED], S.IN_PROGRESS, title="签收", form="EmptyActionForm", service="suggestion_sign",
            stamp="signed_at"),
@@ -168,6 +171,8 @@ ACTIONS: dict[str, Action] = {
 
 # The actions a door offers, in the order their forms are shown.
 DOOR_ACTIONS = [a.name for a in ACTIONS.values() if a.form]
+# The door actions the admin list offers for many selected items.
+BULK_ACTIONS = [name for name in DOOR_ACTIONS if ACTIONS[name].bulk]
 
 
 def can_transition(state: str, action: str) -> bool:
