@@ -14,7 +14,7 @@ run: setup
 	@echo ""
 	@echo "==> 乡镇人大主席团工作平台: http://$(HOST):$(PORT)/  (门户 /portal/ · 后台 /admin/ · 健康检查 /healthz)"
 	@echo "==> Ctrl-C 停止。Web、Celery worker 与 beat 一起运行。"
-	PATH="$(CURDIR)/$(BIN):$$PATH" WEB_HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	PATH="$(CURDIR)/$(BIN):$$PATH" WEB_HOST=$(HOST) WEB_PORT=$(PORT) SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(BIN)/honcho start -f Procfile
 
 # Prints the 25 slowest tests. The first run keeps a migrated SQLite template in var/test-db/
 # (rebuilt whenever a migration changes), so later runs skip the ~30 s of migrations.
