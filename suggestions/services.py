@@ -128,6 +128,13 @@ def _event(suggestion, *, actor, action, from_state, to_state, note="", internal
     )
 
 
+def _tell_citizen(suggestion: Suggestion, kind: str) -> None:
+    """The citizen's SMS of ``kind`` (congress.outbox row in the caller's transaction); none for
+    history built by the demo, which nobody is to be told about."""
+    if _CLOCK.get() is None:
+        citizen_notice_add(suggestion=suggestion, kind=kind)
+
+
 def _notify_later(users: Iterable[User], title: str, suggestion: Suggestion, body: str = "") -> None:
     """Tell each user (once): the inbox and outbox rows are written in the caller's transaction
     (congress.outbox), so they exist exactly when the change does; sending waits for commit."""
@@ -322,7 +329,7 @@ def _create(*, actor, township, channel, kind, title, content, category=None, vi
     _validate_township_rows(suggestion, village=village, station=station)
     suggestion.full_clean(exclude=["code", "routed_deputies", "cosigners", "co_departments"])
     _start(suggestion, "submit", actor=actor, note=note or f"通过「{suggestion.get_channel_display()}」提交")
-    citizen_notice_add(suggestion=suggestion, kind="accepted")
+    _tell_citizen(suggestion, "accepted")
     for photo in photos:
         SuggestionPhoto.objects.create(suggestion=suggestion, image=photo)
     if deputy is not None:
@@ -473,7 +480,7 @@ def suggestion_answer_directly(*, actor, suggestion, answer: str, seen_state=Non
 
     s = _transition("answer", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
     _notify_later(staff_users(s.township_id), f"代表已直接答复办结:{s.title}", s)
-    citizen_notice_add(suggestion=s, kind="closed")
+    _tell_citizen(s, "closed")
     return s
 
 
@@ -553,7 +560,7 @@ def suggestion_reject(*, actor, suggestion, reason: str, seen_state=None) -> Sug
 
     s = _transition("reject", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
     _notify_later(_lead_deputy_users(s), f"建议不予受理:{s.title}", s, body=reason)
-    citizen_notice_add(suggestion=s, kind="rejected")
+    _tell_citizen(s, "rejected")
     return s
 
 
@@ -749,7 +756,7 @@ def suggestion_reply(*, actor, suggestion, reply_class: str, text: str, attachme
         return Step(note=f"{reply.get_reply_class_display()}。{text}", fields=fields)
 
     s = _transition("reply", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
-    citizen_notice_add(suggestion=s, kind="replied")
+    _tell_citizen(s, "replied")
     return created[0]
 
 
@@ -843,7 +850,7 @@ def suggestion_close(*, actor, suggestion, is_public: bool = False, note: str = 
 
     s = _transition("close", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
     _notify_later(_lead_deputy_users(s), f"建议已销单:{s.title}", s)
-    citizen_notice_add(suggestion=s, kind="closed")
+    _tell_citizen(s, "closed")
     return s
 
 

@@ -95,3 +95,17 @@ def test_anonymous_submitter_gets_nothing(w, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         submitted(w, is_anonymous=True, submitter_phone="", submitter_name="")
     assert LocmemSmsBackend.outbox == []
+
+
+def test_history_built_backdated_tells_no_citizen(w, django_capture_on_commit_callbacks):
+    """The demo builds past years through the services: no citizen is texted about them."""
+    import datetime
+
+    from django.utils import timezone
+
+    moment = timezone.make_aware(datetime.datetime(2025, 3, 3, 10, 0))
+    with django_capture_on_commit_callbacks(execute=True), services.backdated(moment):
+        s = claimed(w)
+        services.suggestion_answer_directly(actor=w.deputy1.user, suggestion=s, answer="已协调。")
+    assert LocmemSmsBackend.outbox == []
+    assert not Delivery.objects.filter(channel="sms").exists()
