@@ -179,9 +179,21 @@ def _is_transactional(item) -> bool:
     )
 
 
+BROWSER_GROUP = "browser"
+
+
 def pytest_collection_modifyitems(config, items):
     """Run the tests sharing the demo county last, so its outer transaction (open from the first
-    of them to the end of the session) never holds rows another test could see."""
+    of them to the end of the session) never holds rows another test could see.
+
+    Under pytest-xdist (``make test`` runs two workers) every worker collects and reorders the
+    same list, and ``--dist loadgroup`` hands each worker its tests in that order, so on each
+    worker the shared-demo tests still come after all its others. The browser tests form one
+    xdist group: they run one after another on a single worker, so two Chromiums never compete
+    for the machine's cores and the journeys' 15-second waits keep their margin."""
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(BROWSER_GROUP))
     shared = [item for item in items if SHARED_DEMO in getattr(item, "fixturenames", ())]
     for item in shared:
         if _is_transactional(item):
