@@ -4,6 +4,7 @@ service is missing, but fails when ``REQUIRE_SERVICES=1`` (CI's production-path 
 import dataclasses
 import hashlib
 import os
+import re
 import shutil
 import sqlite3
 from contextlib import contextmanager
@@ -42,7 +43,8 @@ def redis_available() -> bool:
 # migrated test database in var/test-db/, named after a hash of every installed app's migration
 # files and Django's version; later runs copy it into the in-memory test database in
 # milliseconds. Any added or edited migration changes the hash, so the next run migrates afresh.
-# PostgreSQL is always migrated in full.
+# PostgreSQL does the same with a template database on the server (see
+# ``_migrate_postgres_from_template``). TEST_DB_TEMPLATE=0 migrates in full.
 
 TEMPLATE_DIR = Path(settings.VAR_DIR) / "test-db"
 
@@ -67,6 +69,8 @@ def _migrate_from_template(call_command):
 
     def wrapped(name, *args, **options):
         connection = connections[options.get("database", DEFAULT_DB_ALIAS)]
+        if name == "migrate" and connection.vendor == "postgresql":
+            return _migrate_postgres_from_template(connection, lambda: call_command(name, *args, **options))
         if name != "migrate" or connection.vendor != "sqlite" or not connection.is_in_memory_db():
             return call_command(name, *args, **options)
         template = TEMPLATE_DIR / f"{migrations_fingerprint()}.sqlite3"
@@ -95,6 +99,52 @@ def _migrate_from_template(call_command):
     return wrapped
 
 
+def _migrate_postgres_from_template(connection, migrate):
+    """PostgreSQL: the empty test database is dropped and made again as a copy (``CREATE
+    DATABASE … TEMPLATE``) of a migrated template database on the server, named after the
+    migrations' fingerprint and kept across runs (and shared by the xdist workers). The first run
+    migrates and keeps its result as that template; templates of other fingerprints are dropped."""
+    from django.db import DatabaseError
+
+    test_name = connection.settings_dict["NAME"]
+    prefix = f"{re.sub(r'_gw[0-9]+$', '', test_name)[:30]}_tpl_"
+    template = prefix + migrations_fingerprint()
+    quote = connection.ops.quote_name
+
+    def on_server(*statements):
+        with connection._nodb_cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                       [prefix.replace("_", "\\_") + "%"])
+        existing = {row[0] for row in cursor.fetchall()}
+    connection.close()
+    if template in existing:
+        on_server(f"DROP DATABASE {quote(test_name)}",
+                  f"CREATE DATABASE {quote(test_name)} TEMPLATE {quote(template)}")
+        return None
+    result = migrate()
+    connection.close()  # a database being copied must have no connections
+    partial = f"{template}_{os.getpid()}"
+    try:
+        on_server(f"CREATE DATABASE {quote(partial)} TEMPLATE {quote(test_name)}")
+        try:
+            on_server(f"ALTER DATABASE {quote(partial)} RENAME TO {quote(template)}")
+        except DatabaseError:  # another worker or run kept its copy first
+            on_server(f"DROP DATABASE IF EXISTS {quote(partial)}")
+    except DatabaseError:
+        pass  # no template this time: the next run migrates again
+    for stale in existing:
+        if not stale.startswith(template):
+            try:
+                on_server(f"DROP DATABASE IF EXISTS {quote(stale)}")
+            except DatabaseError:
+                pass  # still in use by a run of other migrations: dropped by a later run
+    return result
+
+
 @pytest.fixture(scope="session")
 def _sqlite_test_db_template(django_db_use_migrations):
     """Active only while pytest-django creates the test databases (see ``django_db_setup``)."""
@@ -113,7 +163,8 @@ def _sqlite_test_db_template(django_db_use_migrations):
 
 @pytest.fixture(scope="session")
 def django_db_setup(_sqlite_test_db_template, django_db_setup):
-    """pytest-django's test databases, the SQLite one restored from the migrated template."""
+    """pytest-django's test databases, restored from the migrated template (SQLite file or
+    PostgreSQL template database)."""
     _sqlite_test_db_template()
     yield
 
