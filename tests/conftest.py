@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -291,6 +292,26 @@ def _fast_and_eager(settings):
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+def poll(condition, timeout: float = 30.0, interval: float = 0.1):
+    """Call ``condition`` until it returns something true or ``timeout`` seconds pass; returns
+    what it last returned. While the in-process worker thread writes to SQLite's shared
+    in-memory test database, a read from the test's thread is refused at once ("database table
+    is locked", no busy wait in shared-cache mode): that read counts as "not yet"."""
+    from django.db import OperationalError
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = condition()
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            value = None
+        if value or time.monotonic() >= deadline:
+            return value
+        time.sleep(interval)
 
 
 @pytest.fixture
