@@ -46,8 +46,9 @@ def reply_notice_key(suggestion_id: int, cycle: int) -> str:
 
 
 def rating_link(suggestion: Suggestion) -> str:
-    """The tracking page with the code filled in; the citizen adds the phone digits and rates."""
-    return f"{settings.SITE_URL}{reverse('suggestions_public:track')}?code={suggestion.code}"
+    """A short link (``/r/<code>/``, so the SMS stays one message) to the tracking page with the
+    code filled in; the citizen adds the phone digits and rates."""
+    return f"{settings.SITE_URL}{reverse('suggestions_public:rate_link', args=[suggestion.code])}"
 
 
 def _params(suggestion: Suggestion, kind: str) -> dict:
