@@ -178,3 +178,10 @@ def test_two_sweeps_at_once_invite_once(w):
     assert sorted(r["claimed"] for r in results) == [0, 1]
     assert _revisits() == [("revisit", PHONE)]
     assert _callback_events(s) == [(False, TIMELINE_NOTE)]
+
+
+def test_beat_runs_the_sweep_daily_in_office_hours(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["suggestions-callback-sweep"]
+    assert entry["task"] == callback_sweep_task.name == "suggestions.callback_sweep"
+    assert entry["schedule"].hour == {10} and entry["schedule"].minute == {0}
+    assert entry["schedule"].day_of_week == set(range(7))
