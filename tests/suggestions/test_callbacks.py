@@ -146,6 +146,13 @@ def test_the_link_leads_to_the_citizen_s_own_rating(w, client, django_capture_on
     assert page.redirect_chain[-1][0] == f"/track/?code={s.code}"
     assert f'value="{s.code}"' in page.content.decode()  # the code is filled in
     client.post(reverse("suggestions_public:track"), {"code": s.code, "phone_last4": PHONE[-4:]})
+    tracking = client.get(reverse("suggestions_public:track")).content.decode()
+    assert 'name="rating"' in tracking  # the rating form is offered
+    assert TIMELINE_NOTE not in tracking  # the 回访 row is internal: staff see it, the citizen does not
+    client.force_login(w.staff)
+    assert TIMELINE_NOTE in client.get(reverse("suggestions_portal:detail", args=[s.pk])).content.decode()
+    client.logout()
+    client.post(reverse("suggestions_public:track"), {"code": s.code, "phone_last4": PHONE[-4:]})
     client.post(reverse("suggestions_public:track"), {"rating": "satisfied", "comment": "路灯亮了"})
     s.refresh_from_db()
     assert (s.citizen_rating, s.rating) == ("satisfied", "")  # the citizen's rating, not the deputy's
