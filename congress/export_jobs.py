@@ -2,9 +2,9 @@
 worker, never in a request.
 
 - **Kinds**: an app registers what it can export with :func:`register_export_kind` — who may ask
-  (``allowed(user)``), and ``plan(parameters, townships)`` returning an :class:`ExportPlan`
-  (title, file name, headers, the row count and an iterator of rows) for the given township
-  queryset only. ``congress`` imports no feature app: dashboards and deputies register theirs in
+  (``allowed(user)``), and ``plan(parameters, townships, owner)`` returning an :class:`ExportPlan`
+  (title, file name, headers, the row count and an iterator of rows, or a ``writer`` of its own
+  for a sheet laid out differently) for the given township queryset only. ``congress`` imports no feature app: dashboards and deputies register theirs in
   their ``AppConfig.ready``.
 - **Start** (:func:`export_job_start`): the door has applied the synchronous export's permission
   checks; the service checks the kind's ``allowed`` again and records the owner's **scope**, the
@@ -68,8 +68,11 @@ class ExportPlan:
     filename: str
     headers: list[str]
     total: int
-    rows: Iterable = field(repr=False)
+    rows: Iterable = field(repr=False, default=())
     subtitle: str = ""
+    # A sheet laid out otherwise than title + headers + rows: writer(target, on_row) -> rows
+    # written, streaming, with the print setup of congress.printing and safe_cell on every value.
+    writer: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ class ExportKind:
     name: str
     label: str
     allowed: Callable  # (user) -> bool
-    plan: Callable  # (parameters: dict, townships: QuerySet) -> ExportPlan
+    plan: Callable  # (parameters: dict, townships: QuerySet, owner: User) -> ExportPlan
 
 
 _KINDS: dict[str, ExportKind] = {}
@@ -191,7 +194,7 @@ def export_job_run(*, job_id: int) -> bool:
     partial = f"{path}.part"
     try:
         spec = export_kind(job.kind)
-        plan = spec.plan(job.parameters, _scope(job))
+        plan = spec.plan(job.parameters, _scope(job), job.owner)
         ExportJob.objects.filter(pk=job.pk).update(progress_total=plan.total)
         every = max(1, _setting("EXPORT_PROGRESS_EVERY", 500))
 
@@ -202,8 +205,11 @@ def export_job_run(*, job_id: int) -> bool:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         from .exports import xlsx_table
 
-        written = xlsx_table(partial, title=plan.title, headers=plan.headers, rows=plan.rows,
-                             subtitle=plan.subtitle, on_row=on_row)
+        if plan.writer:
+            written = plan.writer(partial, on_row)
+        else:
+            written = xlsx_table(partial, title=plan.title, headers=plan.headers, rows=plan.rows,
+                                 subtitle=plan.subtitle, on_row=on_row)
         os.replace(partial, path)  # one name per job: a retried run replaces, never adds, a file
         now = timezone.now()
         finished = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(

@@ -23,7 +23,7 @@ def records_title(listing, scope_label: str, period: Period) -> tuple[str, str]:
     return (f"{scope_label}{listing.title}({period.label})", f"{scope_label}{listing.title}-{period.label}.xlsx")
 
 
-def records_plan(parameters: dict, townships):
+def records_plan(parameters: dict, townships, owner=None):
     from congress.export_jobs import ExportPlan
 
     period = Period(parameters["year"], parameters.get("period_quarter"))

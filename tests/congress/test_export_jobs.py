@@ -197,7 +197,7 @@ def test_a_failing_job_is_retried_then_shown_as_failed(county, settings, monkeyp
     settings.EXPORT_MAX_ATTEMPTS = 2
     job = _job(county)
 
-    def broken(parameters, townships):
+    def broken(parameters, townships, owner):
         raise RuntimeError("磁盘已满")
 
     monkeypatch.setitem(export_jobs._KINDS, "dashboard_records",
@@ -245,3 +245,29 @@ def test_links_lead_to_the_jobs_page(client, county):
     assert reverse("portal:exports") in records.content.decode()
     client.force_login(county["staff_b"])
     assert client.get(reverse("portal:exports")).status_code == 200
+
+
+def test_a_long_roster_export_from_the_admin(client, county, settings, django_capture_on_commit_callbacks):
+    from deputies.models import Deputy
+    from deputies.roster_excel import HEADERS
+
+    settings.EXPORT_SYNC_MAX_ROWS = 1
+    Deputy.objects.filter(township=county["a"]).update(phone="13800001111")
+    DeputyFactory(township=county["a"], name="甲镇二号", phone="13800002222")
+    url = reverse("admin:deputies_deputy_export")
+    for user, expected_names, phone in ((county["staff_a"], {"甲镇代表", "甲镇二号"}, "13800001111"),
+                                        (county["viewer"], {"甲镇代表", "甲镇二号", "乙镇代表"}, "138****1111")):
+        client.force_login(user)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("portal:exports"))
+        job = ExportJob.objects.get(owner=user)
+        assert job.kind == "deputy_roster" and job.status == ExportJob.Status.DONE
+        wb, rows = _rows(os.path.join(job.file.storage.location, job.file.name))
+        assert rows[0] == HEADERS and {r[0] for r in rows[1:]} == expected_names
+        assert next(r for r in rows if r[0] == "甲镇代表")[12] == phone
+        ws = wb.active
+        assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape"
+        assert client.get(job.file.url)["Content-Disposition"].startswith("attachment; filename*=utf-8''")
+    client.force_login(county["staff_a"])
+    assert "导出任务" in client.get(reverse("admin:index")).content.decode()
