@@ -18,7 +18,7 @@ worker, never in a request.
   nothing while another run holds it and nothing after it is done. The rows are streamed into
   ``MEDIA_ROOT/exports/<token>.xlsx.part`` (openpyxl write-only, the print setup of
   :mod:`congress.printing`, every value through :func:`congress.exports.safe_cell`), progress is
-  written every ``EXPORT_PROGRESS_EVERY`` rows (never backwards), and the finished file is
+  written every ``EXPORT_PROGRESS_EVERY`` rows (never backwards within a run), and the finished file is
   renamed onto its one name: a retried run overwrites it, so a job has one file at most. The
   scope is narrowed again to what the owner may see *now* (a moved or deactivated account
   exports nothing it lost).
@@ -166,8 +166,10 @@ def _lease(now):
 
 def _claim(job_id: int) -> bool:
     now = timezone.now()
+    # A new attempt counts its rows afresh (the table may have changed since the last one).
     return bool(ExportJob.objects.filter(_claimable(now), pk=job_id).update(
-        status=ExportJob.Status.RUNNING, lease_until=_lease(now), attempts=F("attempts") + 1, error=""))
+        status=ExportJob.Status.RUNNING, lease_until=_lease(now), attempts=F("attempts") + 1, error="",
+        progress_done=0, progress_total=0))
 
 
 def export_progress(job_id: int, done: int) -> None:
