@@ -37,7 +37,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -120,22 +120,25 @@ def export_job_start(*, actor, kind: str, parameters: dict, township_ids: Iterab
         raise PermissionDenied("您只能导出本人可查看的乡镇的数据。")
     fingerprint = _fingerprint(kind, parameters, requested)
     now = timezone.now()
-    with transaction.atomic():
-        job = (
-            ExportJob.objects.select_for_update()
-            .filter(owner=actor, fingerprint=fingerprint,
-                    status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING])
-            .first()
-        )
-        if job is not None:
-            return job, True
-        job = ExportJob.objects.create(
-            owner=actor, kind=kind, title=title[:200], filename=filename[:200], parameters=parameters,
-            scope=requested, fingerprint=fingerprint, token=uuid.uuid4().hex, enqueued_at=now,
-            expires_at=now + timedelta(hours=_setting("EXPORT_KEEP_HOURS", 72)),
-        )
-        outcome: dict = {}
-        transaction.on_commit(lambda: outcome.update(published=_publish(job.pk)))
+    active = ExportJob.objects.filter(owner=actor, fingerprint=fingerprint,
+                                      status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING])
+    job = active.first()
+    if job is not None:  # the same table asked again while it is being made
+        return job, True
+    outcome: dict = {}
+    try:
+        with transaction.atomic():
+            job = ExportJob.objects.create(
+                owner=actor, kind=kind, title=title[:200], filename=filename[:200], parameters=parameters,
+                scope=requested, fingerprint=fingerprint, token=uuid.uuid4().hex, enqueued_at=now,
+                expires_at=now + timedelta(hours=_setting("EXPORT_KEEP_HOURS", 72)),
+            )
+            transaction.on_commit(lambda: outcome.update(published=_publish(job.pk)))
+    except IntegrityError:  # a parallel request (double click) created it first
+        job = active.first()
+        if job is None:
+            raise
+        return job, True
     logger.info("%s 开始导出任务 %s(%s)", actor, job.pk, kind)
     return job, outcome.get("published")
 

@@ -648,6 +648,11 @@ class ExportJob(models.Model):
                 condition=Q(progress_done__lte=models.F("progress_total")) | Q(progress_total=0),
                 name="exportjob_progress_within_total",
             ),
+            # One waiting or running job per person and table: a double click starts one.
+            models.UniqueConstraint(
+                fields=["owner", "fingerprint"], condition=Q(status__in=["queued", "running"]),
+                name="exportjob_one_active_per_table",
+            ),
         ]
 
     def __str__(self):
