@@ -662,9 +662,9 @@ class ExportJob(models.Model):
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100
-        if not self.progress_total:
-            return 0
-        return min(100, self.progress_done * 100 // self.progress_total)
+        from .figures import percent
+
+        return min(100, int(percent(self.progress_done, self.progress_total) or 0))
 
     @property
     def is_active(self) -> bool:
