@@ -231,21 +231,49 @@ def _is_transactional(item) -> bool:
     )
 
 
-BROWSER_GROUP = "browser"
+# --- pytest-xdist: tests that must share one worker ---------------------------------------------
+#
+# ``make test`` runs two xdist workers with ``--dist loadgroup``. The browser tests go to one
+# worker, one after another, so two Chromiums never compete for the machine's two cores (the
+# journeys wait 15 s at most for a page); a module with a module-scoped demo goes to one worker,
+# so that demo is loaded once. xdist 3.8 marks its groups by renaming the test ids, which pytest 9
+# no longer allows, so the groups are given here, by test file, to the scheduler (it runs in the
+# controller process, which sees test ids only). Never put a ``demo_county`` test in a group:
+# groups are handed out first, and those tests must come last on their worker.
+
+ONE_WORKER_MODULES = {"tests/sessions_app/test_demo.py"}
+
+
+def xdist_group_of(nodeid: str) -> str | None:
+    path = nodeid.split("::")[0]
+    if path.startswith("tests/journeys/") or "browser" in Path(path).name:
+        return "browser"
+    if path in ONE_WORKER_MODULES:
+        return path
+    return None
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class GroupedScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group_of(nodeid) or super()._split_scope(nodeid)
+
+    return GroupedScheduling(config, log)
 
 
 def pytest_collection_modifyitems(config, items):
     """Run the tests sharing the demo county last, so its outer transaction (open from the first
-    of them to the end of the session) never holds rows another test could see.
-
-    Under pytest-xdist (``make test`` runs two workers) every worker collects and reorders the
-    same list, and ``--dist loadgroup`` hands each worker its tests in that order, so on each
-    worker the shared-demo tests still come after all its others. The browser tests form one
-    xdist group: they run one after another on a single worker, so two Chromiums never compete
-    for the machine's cores and the journeys' 15-second waits keep their margin."""
+    of them to the end of the session) never holds rows another test could see. Under xdist
+    every worker collects and reorders the same list, and the scheduler hands each worker its
+    tests in that order (groups first), so on each worker they still come after all its others."""
     for item in items:
-        if item.get_closest_marker("browser") and not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(BROWSER_GROUP))
+        if SHARED_DEMO in getattr(item, "fixturenames", ()) and xdist_group_of(item.nodeid):
+            raise pytest.UsageError(f"{item.nodeid}: a {SHARED_DEMO} test cannot be in an xdist group")
     shared = [item for item in items if SHARED_DEMO in getattr(item, "fixturenames", ())]
     for item in shared:
         if _is_transactional(item):
