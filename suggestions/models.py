@@ -67,6 +67,8 @@ class EventKind(models.TextChoices):
     CLOSE = "close", "销单"
     CITIZEN_RATE = "citizen_rate", "群众评价"
     REVISE = "revise", "修订建议内容"
+    CHASE = "chase", "催办"
+    SUPERVISE = "supervise", "督办"
 
 
 class Channel(models.TextChoices):
