@@ -913,13 +913,18 @@ def suggestion_supervise(*, actor, suggestion, note: str = "", seen_state=None) 
     (downloaded from the suggestion's page)."""
     note = (note or "").strip()[:500]
 
+    reply_due = []
+
     def change(s):
-        return Step(note=f"{_actor_label(actor)}对{s.lead_department.name}发出督办函。{_due_text(s)}"
+        # The letter presses for the reply: the deadline of the cycle in handling.
+        due = deadlines.current_reply_deadline(s) or s.deadline
+        reply_due.append(f"答复期限{due:%Y年%m月%d日}" + ("(已逾期)" if due < _today() else ""))
+        return Step(note=f"对{s.lead_department.name}发出督办函。{reply_due[0]}"
                     + (f"。督办意见:{note}" if note else ""))
 
     s = _transition("supervise", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
     _notify_later(handler_users([s.lead_department_id]), f"【督办】{s.title}", s,
-                  body=f"{actor.display_name}发出督办函,请加快办理,按期答复。{_due_text(s)}"
+                  body=f"{actor.display_name}发出督办函,请加快办理,按期答复。{reply_due[0]}"
                   + (f"。{note}" if note else ""), urgent=True)
     return s
 
