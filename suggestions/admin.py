@@ -108,7 +108,7 @@ class OverdueFilter(admin.SimpleListFilter):
         today = timezone.localdate()
         open_qs = queryset.filter(state__in=OPEN_STATES)
         if self.value() == "overdue":
-            return open_qs.filter(due_date__lt=today)
+            return queryset.filter(lights.red_q(today))  # the same as 红灯
         if self.value() == "today":
             return open_qs.filter(due_date=today)
         if self.value() == "week":
@@ -435,7 +435,8 @@ class ChangeRequestAdmin(TownshipScopedAdmin):
 
 @admin.register(DeadlineSettings)
 class DeadlineSettingsAdmin(TownshipScopedAdmin):
-    list_display = ["township", "reply_months", "complex_reply_months", "evaluation_workdays", "rehandle_limit"]
+    list_display = ["township", "reply_months", "complex_reply_months", "evaluation_workdays", "rehandle_limit",
+                    "remind_before_workdays"]
 
 
 @admin.register(Category)
