@@ -152,12 +152,17 @@ class DepartmentLights:
 def department_counts(qs, horizons: Horizons) -> list[DepartmentLights]:
     """Per lead department, how many of ``qs`` are red and yellow (one query; departments with
     neither are left out; items not yet dispatched are counted under 未交办). Most red first."""
-    rows = (
+    rows = [r for r in (
         qs.filter(state__in=LIT_STATES, due_date__lte=horizons.latest)
         .order_by()
-        .values("lead_department_id", "lead_department__name")
+        .values("lead_department_id", "lead_department__name", "township_id", "township__name")
         .annotate(red=Count("pk", filter=red_q(horizons.today)), yellow=Count("pk", filter=yellow_q(horizons)))
-    )
-    found = [DepartmentLights(r["lead_department_id"], r["lead_department__name"] or "未交办(待接单/派单)",
-                              r["red"], r["yellow"]) for r in rows if r["red"] or r["yellow"]]
+    ) if r["red"] or r["yellow"]]
+    # Across townships (the county viewer) a department is named with its township; a county
+    # department serving several townships is one row per township.
+    several = len({r["township_id"] for r in rows}) > 1
+    found = [DepartmentLights(
+        r["lead_department_id"],
+        (r["township__name"] if several else "") + (r["lead_department__name"] or "未交办(待接单/派单)"),
+        r["red"], r["yellow"]) for r in rows]
     return sorted(found, key=lambda d: (-d.red, -d.yellow, d.name))

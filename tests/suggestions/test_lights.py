@@ -243,3 +243,15 @@ def test_township_dashboard_shows_lights_per_department(w, client):
     assert 'data-testid="queue-yellow">1<' in html
     assert 'data-testid="queue-overdue">1<' in html
     assert 'data-testid="dashboard-department-lights"' in html and "社会事务办" in html
+
+
+@pytest.mark.django_db
+def test_county_viewer_counts_name_the_township(w):
+    for township in (w.a, w.b):
+        s = f.submitted(w, township=township, village=None, title=f"{township.name}的")
+        _due(s, TODAY - datetime.timedelta(days=1))
+    counts = selectors.light_counts_by_department(w.viewer, lights.Horizons.load(TODAY))
+    assert {(d.name, d.red, d.yellow) for d in counts} == {
+        ("甲镇未交办(待接单/派单)", 1, 0), ("乙镇未交办(待接单/派单)", 1, 0)}
+    assert [(d.name, d.red) for d in selectors.light_counts_by_department(w.staff, lights.Horizons.load(TODAY))] == [
+        ("未交办(待接单/派单)", 1)]
