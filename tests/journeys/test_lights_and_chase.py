@@ -96,3 +96,31 @@ def test_staff_see_lights_chase_and_the_handler_is_told(journey):
     assert download.value.suggested_filename == f"督办函-{key.code}.docx"
     journey.shot(chair, "supervised")
     assert SuggestionEvent.objects.filter(suggestion=key, action=EventKind.SUPERVISE).count() == 1
+
+
+def test_staff_see_lights_in_the_admin_list_and_chase_there(journey):
+    w = SWorld()
+    today = timezone.localdate()
+    late, soon, calm = f.in_progress(w), f.dispatched(w), f.in_progress(w)
+    Suggestion.objects.filter(pk=late.pk).update(title="村道塌方修复", due_date=today - datetime.timedelta(days=3))
+    Suggestion.objects.filter(pk=soon.pk).update(title="卫生室漏雨", due_date=today)
+    Suggestion.objects.filter(pk=calm.pk).update(title="文化广场照明", due_date=today + datetime.timedelta(days=60))
+    staff = journey.person(phone=False)
+    journey.login(staff, w.staff.username)
+    staff.get_by_role("link", name="管理后台").first.click()
+    staff.get_by_role("link", name="建议(群众点单)").first.click()
+    expect(staff.locator("tr", has_text="村道塌方修复").get_by_test_id("light")).to_contain_text("红灯 · 已逾期")
+    expect(staff.locator("tr", has_text="卫生室漏雨").get_by_test_id("light")).to_contain_text("黄灯 · 今日到期")
+    expect(staff.locator("tr", has_text="文化广场照明").get_by_test_id("light")).to_have_count(0)
+    journey.shot(staff, "admin-list")
+    staff.get_by_role("link", name="红灯(已逾期)").click()
+    expect(staff.locator("#result_list tbody tr")).to_have_count(1)
+    journey.shot(staff, "admin-red-filter")
+    staff.get_by_role("link", name=late.code).click()
+    expect(staff.get_by_test_id("admin-light")).to_contain_text("红灯")
+    staff.get_by_role("link", name="催办", exact=True).click()
+    staff.get_by_label(re.compile("催办说明")).fill("请本周内答复。")
+    staff.get_by_role("button", name="催办").click()
+    expect(staff.get_by_text("已催办,当前环节的办理人已收到催办通知。")).to_be_visible()
+    journey.shot(staff, "admin-chased")
+    assert SuggestionEvent.objects.filter(suggestion=late, action=EventKind.CHASE).count() == 1
