@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -211,6 +212,12 @@ CELERY_BEAT_SCHEDULE["congress-prune-idempotency-keys"] = {
 CELERY_BEAT_SCHEDULE["suggestions-retention"] = {
     "task": "suggestions.retention_apply",
     "schedule": 24 * 3600,
+}
+# suggestions: 回访, once a day in office hours: citizens who have not rated a reply N working
+# days after it get one SMS inviting them to rate (exactly once per item; suggestions/callbacks.py).
+CELERY_BEAT_SCHEDULE["suggestions-callback-sweep"] = {
+    "task": "suggestions.callback_sweep",
+    "schedule": crontab(hour=env.int("SUGGESTION_CALLBACK_HOUR", default=10), minute=0),
 }
 # suggestions: due-soon / due-today / overdue reminders and escalation (exactly once per
 # suggestion, stage, cycle and kind; see suggestions/reminders.py).

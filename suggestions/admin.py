@@ -26,6 +26,7 @@ from .templatetags.suggestion_lights import badge_html
 from .models import (
     Category,
     ChangeRequest,
+    CitizenCallback,
     DeadlineSettings,
     OPEN_STATES,
     Reminder,
@@ -436,7 +437,11 @@ class ChangeRequestAdmin(TownshipScopedAdmin):
 @admin.register(DeadlineSettings)
 class DeadlineSettingsAdmin(TownshipScopedAdmin):
     list_display = ["township", "reply_months", "complex_reply_months", "evaluation_workdays", "rehandle_limit",
+<<<<<<< HEAD
                     "remind_before_workdays"]
+=======
+                    "callback_workdays", "class_d_counts_as"]
+>>>>>>> main
 
 
 @admin.register(Category)
@@ -465,6 +470,21 @@ class CategoryAdmin(admin.ModelAdmin):
 class ReminderAdmin(TownshipScopedAdmin):
     list_display = ["suggestion", "stage", "cycle", "kind", "recipients", "created_at"]
     list_filter = ["kind", "stage"]
+    search_fields = ["suggestion__code"]
+    list_select_related = ["suggestion"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CitizenCallback)
+class CitizenCallbackAdmin(TownshipScopedAdmin):
+    """回访邀请 (read-only): one row per item whose citizen was invited to rate."""
+
+    list_display = ["suggestion", "replied_at", "created_at"]
     search_fields = ["suggestion__code"]
     list_select_related = ["suggestion"]
 

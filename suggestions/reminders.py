@@ -5,6 +5,8 @@ the party who must act (``suggestions.workflow.STAGES``: who acts in each stage 
 must do) is told: before the deadline (``due_soon``, within the township's
 ``remind_before_workdays``), on the day (``due_today``), and when overdue (``overdue``) — and an
 overdue item is escalated (``escalated``) to the supervising leader and the presidium chair.
+Which of these is due is :func:`suggestions.lights.deadline_status`, the rule the work queues'
+红灯/黄灯 follow, with each township's horizon computed once (:class:`suggestions.lights.Horizons`).
 
 Exactly once: each (suggestion, stage, cycle, kind) is claimed by inserting a
 :class:`~suggestions.models.Reminder` row under a unique constraint (``INSERT … ON CONFLICT DO

@@ -26,3 +26,13 @@ def retention_apply_task() -> dict:
     from .retention import retention_apply
 
     return retention_apply()
+
+
+@shared_task(name="suggestions.callback_sweep", max_retries=3, default_retry_delay=300, acks_late=True)
+def callback_sweep_task(today: str | None = None) -> dict:
+    """Daily: the 回访 SMS inviting citizens who have not rated a reply (each item once)."""
+    import datetime
+
+    from .callbacks import callback_sweep
+
+    return callback_sweep(today=datetime.date.fromisoformat(today) if today else None)
