@@ -437,11 +437,7 @@ class ChangeRequestAdmin(TownshipScopedAdmin):
 @admin.register(DeadlineSettings)
 class DeadlineSettingsAdmin(TownshipScopedAdmin):
     list_display = ["township", "reply_months", "complex_reply_months", "evaluation_workdays", "rehandle_limit",
-<<<<<<< HEAD
-                    "remind_before_workdays"]
-=======
-                    "callback_workdays", "class_d_counts_as"]
->>>>>>> main
+                    "remind_before_workdays", "callback_workdays", "class_d_counts_as"]
 
 
 @admin.register(Category)
