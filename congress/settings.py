@@ -203,6 +203,19 @@ OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 HEARTBEAT_SECONDS = env.int("HEARTBEAT_SECONDS", default=30)
 HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env.int("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", default=5 * 60)
 HEALTH_OUTBOX_MAX_AGE_SECONDS = env.int("HEALTH_OUTBOX_MAX_AGE_SECONDS", default=30 * 60)
+# congress: long exports (导出任务, congress/export_jobs.py). Above EXPORT_SYNC_MAX_ROWS rows an
+# xlsx is built by the worker; the sweep publishes jobs the broker never got and deletes files
+# older than EXPORT_KEEP_HOURS.
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=2000)
+EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=72)
+EXPORT_PROGRESS_EVERY = env.int("EXPORT_PROGRESS_EVERY", default=500)
+EXPORT_MAX_ATTEMPTS = env.int("EXPORT_MAX_ATTEMPTS", default=3)
+EXPORT_LEASE_SECONDS = env.int("EXPORT_LEASE_SECONDS", default=300)
+EXPORT_REQUEUE_SECONDS = env.int("EXPORT_REQUEUE_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE["congress-export-sweep"] = {
+    "task": "congress.export_sweep",
+    "schedule": env.int("EXPORT_SWEEP_SECONDS", default=60),
+}
 CELERY_BEAT_SCHEDULE["congress-prune-idempotency-keys"] = {
     "task": "congress.prune_idempotency_keys",
     "schedule": 6 * 3600,
