@@ -136,10 +136,14 @@ def reminder_sweep(*, today: datetime.date | None = None) -> dict:
             + ("该建议已逾期,请督促办理。" if kind == Reminder.Kind.ESCALATED else STAGES[row["state"]].todo)
         )
         url = f"/portal/suggestions/{row['id']}/"
+        # The SMS copy of an urgent reminder uses the approved 期限提醒 template (congress.notices).
+        sms_params = {"title": row["title"], "stage": State(row["state"]).label,
+                      "date": f"{row['due_date']:%Y年%m月%d日}"}
         for uid in recipients:
-            notifications.append(
-                Notification(recipient_id=uid, title=title[:200], body=body, url=url, sms_requested=urgent)
-            )
+            notification = Notification(recipient_id=uid, title=title[:200], body=body, url=url,
+                                        sms_requested=urgent)
+            notification.sms_template = ("deadline", sms_params)
+            notifications.append(notification)
     if notifications:
         # Inbox rows and their e-mail/SMS outbox rows, in this transaction (congress.outbox).
         notifications_send_bulk(notifications)
