@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from congress.figures import format_percent
 from suggestions import figures as suggestion_figures
+from suggestions import selectors as suggestion_selectors
 from suggestions.models import State
 
 from . import selectors
@@ -38,7 +39,7 @@ def charts(*, townships: QuerySet, period: Period, today: datetime.date, overvie
 
 
 def _states(ids, period, received):
-    states = suggestion_figures.state_counts(townships=ids, date_from=period.date_from, date_to=period.date_to)
+    states = suggestion_selectors.state_counts(townships=ids, date_from=period.date_from, date_to=period.date_to)
     labels = [label for _, label in State.choices]
     values = [states.get(value, 0) for value, _ in State.choices]
     return _chart("states", f"{period.label}收到的建议按当前状态(共{sum(values)}件)", {
@@ -51,7 +52,7 @@ def _states(ids, period, received):
 
 def _monthly(ids, period, today):
     keys = ["received", "dispatched", "closed"]
-    series = suggestion_figures.by_month(keys, townships=ids, year=period.year, today=today)
+    series = suggestion_selectors.by_month(keys, townships=ids, year=period.year, today=today)
     names = {"received": "收到(按提交月份)", "dispatched": "交办(按交办月份)", "closed": "其中已办结(按交办月份)"}
     months = [f"{m}月" for m in range(1, 13)]
     return _chart("monthly", f"{period.year}年每月收到、交办与办结", {

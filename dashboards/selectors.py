@@ -251,6 +251,29 @@ def _totals(rows: list[dict], ids, period: Period, today) -> dict:
     return totals
 
 
+@dataclass
+class Dashboard:
+    overview: Overview
+    charts: list
+    stages: list  # [(stage label, average working days or None)]
+
+
+def county_townships(county) -> QuerySet:
+    return Township.objects.filter(county=county)
+
+
+def dashboard(townships: QuerySet, period: Period, *, today: datetime.date) -> Dashboard:
+    """Everything a county (or township) page shows, computed now: the suggestion figures are
+    read from the counters kept with every change (:mod:`suggestions.counters`), so a page is
+    never stale and its cost does not grow with the number of suggestions."""
+    from . import charts
+
+    overview = township_overview(townships=townships, period=period, today=today)
+    chart_list = charts.charts(townships=townships, period=period, today=today, overview=overview)
+    averages = overview.totals["_figures"].avg_workdays
+    return Dashboard(overview, chart_list, [(label, averages.get(label)) for _, _, label in suggestion_figures.STAGES])
+
+
 # --- the records behind each figure ----------------------------------------------------------
 
 

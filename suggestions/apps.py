@@ -1,4 +1,24 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_migrate, post_save
+
+
+def _counters_after_migrate(sender, using="default", **kwargs):
+    """A database migrated to the counters (or one whose counters were emptied) gets them
+    from its suggestions; an empty database costs two cheap queries."""
+    from .models import FigureCounter, Suggestion
+    from .services import figure_counters_rebuild
+
+    if Suggestion.objects.using(using).exists() and not FigureCounter.objects.using(using).exists():
+        figure_counters_rebuild()
+
+
+def _calendar_changed(sender, **kwargs):
+    """Stage times count working days: recount once the calendar change is committed."""
+    from django.db import transaction
+
+    from .tasks import figure_counters_rebuild_task
+
+    transaction.on_commit(figure_counters_rebuild_task.delay)
 
 
 class SuggestionsConfig(AppConfig):
@@ -7,6 +27,7 @@ class SuggestionsConfig(AppConfig):
 
     def ready(self):
         from congress import permissions as p
+        from congress.models import CalendarOverride
         from congress.portal_menu import register
 
         from . import rules  # noqa: F401  (registers the permissions)
@@ -15,3 +36,6 @@ class SuggestionsConfig(AppConfig):
                  p.is_presidium_staff | p.is_county_viewer | p.is_deputy | p.is_handler | p.is_superuser)
         register("录入建议", "suggestions_portal:enter", "pencil-square",
                  p.is_presidium_staff | p.is_deputy | p.is_station_admin)
+        post_migrate.connect(_counters_after_migrate, sender=self, dispatch_uid="suggestions.counters_after_migrate")
+        post_save.connect(_calendar_changed, sender=CalendarOverride, dispatch_uid="suggestions.calendar_saved")
+        post_delete.connect(_calendar_changed, sender=CalendarOverride, dispatch_uid="suggestions.calendar_deleted")

@@ -1,7 +1,7 @@
 """The figure registry: one object per suggestion figure (DOMAIN.md §5, §7).
 
 Every surface that shows a suggestion figure — dashboard cells and totals, the records behind a
-cell, charts, xlsx exports, the docx annex sentences, the snapshots and the 口径说明 page —
+cell, charts, xlsx exports, the docx annex sentences, the figure counters and the 口径说明 page —
 reads it from here; nothing else counts or divides.
 
 * A :class:`CountFigure` counts suggestions: its **population** (all, or one of
@@ -15,11 +15,13 @@ reads it from here; nothing else counts or divides.
 The rating figures use only ratings returned in time: a rating recorded late by staff
 (``rating_late``) and a reply never rated are 逾期未评价 and left out of 满意率.
 
-Ready for counters kept in the same transaction as each transition (per township, department,
-period and figure): each count is a condition on one suggestion row and the date of its period
-field, so a transition can diff the row before and after and move the counters it changes.
-The two figures whose condition reads ``today`` (超期未办, 逾期未评价) are current figures and
-would need a daily sweep instead.
+The dashboards read these figures from counters kept in the same transaction as each change
+(:mod:`suggestions.counters`): each count is a condition on one suggestion row and the date of
+its period field, so a change is the difference of the row's memberships before and after. A
+condition that reads ``today`` (超期未办, 逾期未评价) must read it only as ``due_date < today``
+(counted from a day on, for good): the counters keep such rows under their due date and sum
+those already due. :func:`compute` here is the full recount the counters are checked against,
+and what answers any scope the counters do not keep (a population, a span of days).
 """
 
 import datetime

@@ -26,3 +26,12 @@ def retention_apply_task() -> dict:
     from .retention import retention_apply
 
     return retention_apply()
+
+
+@shared_task(name="suggestions.figure_counters_rebuild")
+def figure_counters_rebuild_task() -> int:
+    """After a change of the working-day calendar: the stage times (各环节平均用时) count
+    working days, so their counters are recounted."""
+    from .services import figure_counters_rebuild
+
+    return figure_counters_rebuild()

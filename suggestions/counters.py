@@ -1,0 +1,313 @@
+"""Figure counters: the dashboards' suggestion figures kept up to date in the same transaction as
+every change of a suggestion, so a page reads a few hundred counter rows whatever the number of
+suggestions, and is never stale.
+
+The registry :mod:`suggestions.figures` stays the one definition. A counter row
+(:class:`suggestions.models.FigureCounter`) is keyed by township, lead department (0: the
+township's total), a key and the month of the figure's period field (``bucket``). The keys are
+
+* every count figure of the registry (``COUNTS``), its condition evaluated by the database on
+  the suggestion row — the very ``Q`` the recount and the drill-down lists use;
+* ``state:<state>``: suggestions by current state, bucketed by the month of submission (the
+  population of 收到, for the states chart);
+* ``stage_n:<stage>`` and ``stage_days:<stage>``: how many dispatched suggestions have both
+  timestamps of a stage, and the sum of their working days (各环节平均用时 = days ÷ n).
+
+A figure whose condition reads ``today`` (超期未办, 逾期未评价) must be monotone in it: a row
+counted on some day is counted on every later day, and its condition reads today only through
+``due_date < today``. Evaluated at ``today`` = 0001-01-01 it gives the rows counted whatever the
+day (``due`` = 0001-01-01), at 9999-12-31 also those counted once ``due_date`` has passed: these
+are kept under ``due`` = their due date and a page sums the rows with ``due < today`` — bounded
+by the number of distinct due dates, not of suggestions, and right on any day without a sweep.
+
+How a change moves the counters: the service reads the row's :func:`memberships` (one query)
+before the change and after it, and :func:`apply` adds the difference with one upsert. Every write path of a
+suggestion goes through ``suggestions.services`` (``_transition``, ``_start`` and the few
+non-moving saves), which call it. Bulk writes that bypass the services (the demo loader's
+backdating, the benchmark's generator, a data migration, a calendar change for the stage
+times) call :func:`rebuild` afterwards. ``manage.py figures_recount [--check]`` rebuilds or
+compares the counters with a full recount.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.db.models import Case, Count, DateField, IntegerField, Sum, Value, When
+from django.db.models.functions import TruncDate, TruncMonth
+from django.utils import timezone
+
+from congress.workdays import WorkCalendar
+
+from . import figures
+from .models import FigureCounter, State, Suggestion
+
+NEVER = datetime.date(1, 1, 1)  # ``bucket`` of a figure with no period; ``due`` of rows counted every day
+FOREVER = datetime.date(9999, 12, 31)
+TOTAL = 0  # department_id of a township's total
+
+DATETIME_FIELDS = {"submitted_at", "dispatched_at"} | {f for stage in figures.STAGES for f in stage[:2]}
+
+
+def _dynamic(c) -> bool:
+    return callable(c.condition)
+
+
+def _month(day: datetime.date | None) -> datetime.date | None:
+    return day.replace(day=1) if day else None
+
+
+def _date(field: str):
+    return TruncDate(field) if field in DATETIME_FIELDS else field
+
+
+def _flag(q):
+    return Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _signed_workdays(cal: WorkCalendar, start: datetime.date, end: datetime.date) -> int:
+    return cal.workdays_between(start, end) if end >= start else -cal.workdays_between(end, start)
+
+
+# --- one suggestion --------------------------------------------------------------------------
+
+
+def _membership_query():
+    annotations = {}
+    for c in figures.COUNTS.values():
+        annotations[f"lo_{c.key}"] = _flag(c.q(NEVER))
+        if _dynamic(c):
+            annotations[f"hi_{c.key}"] = _flag(c.q(FOREVER))
+    dates = {f for f in (c.period_field for c in figures.COUNTS.values()) if f} | {"submitted_at", "dispatched_at"}
+    dates |= {f for stage in figures.STAGES for f in stage[:2]}
+    for f in dates:
+        annotations[f"d_{f}"] = _date(f)
+    return annotations
+
+
+def memberships(suggestion_id: int) -> dict:
+    """{(township, department, key, bucket, due): 1 or n} of one suggestion (empty when gone)."""
+    row = (Suggestion.objects.filter(pk=suggestion_id)
+           .values("township_id", "lead_department_id", "state", "due_date")
+           .annotate(**_membership_query()).first())
+    return _cells(row) if row else {}
+
+
+def _cells(row: dict) -> dict:
+    cells: dict = defaultdict(int)
+    departments = [TOTAL] + ([row["lead_department_id"]] if row["lead_department_id"] else [])
+
+    def add(key, bucket, due=NEVER, n=1):
+        for d in departments:
+            cells[(row["township_id"], d, key, bucket, due)] += n
+
+    for c in figures.COUNTS.values():
+        bucket = _month(row[f"d_{c.period_field}"]) if c.period_field else NEVER
+        if c.period_field and bucket is None:
+            continue
+        if row[f"lo_{c.key}"]:
+            add(c.key, bucket)
+        elif _dynamic(c) and row[f"hi_{c.key}"]:
+            add(c.key, bucket, row["due_date"] or FOREVER)
+    add(f"state:{row['state']}", _month(row["d_submitted_at"]))
+    dispatched = row["d_dispatched_at"]
+    if dispatched:
+        cal = None
+        for start, end, label in figures.STAGES:
+            a, b = row[f"d_{start}"], row[f"d_{end}"]
+            if a and b:
+                cal = cal or WorkCalendar({a.year, b.year})
+                add(f"stage_n:{label}", _month(dispatched))
+                add(f"stage_days:{label}", _month(dispatched), n=_signed_workdays(cal, a, b))
+    return cells
+
+
+def _upsert(deltas: dict) -> None:
+    rows = sorted((k, v) for k, v in deltas.items() if v)
+    if not rows:
+        return
+    table = connection.ops.quote_name(FigureCounter._meta.db_table)
+    q = connection.ops.quote_name
+    columns = ", ".join(q(c) for c in ("township_id", "department_id", "key", "bucket", "due", "value"))
+    conflict = ", ".join(q(c) for c in ("township_id", "department_id", "key", "bucket", "due"))
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+    params = [p for (t, d, key, bucket, due), v in rows for p in (t, d, key, bucket, due, v)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES {placeholders} ON CONFLICT ({conflict}) "
+            f"DO UPDATE SET {q('value')} = {table}.{q('value')} + excluded.{q('value')}", params)
+
+
+def apply(before: dict, after: dict) -> None:
+    """Add ``after - before`` to the counters (inside the caller's transaction)."""
+    deltas = defaultdict(int)
+    for k, v in after.items():
+        deltas[k] += v
+    for k, v in before.items():
+        deltas[k] -= v
+    _upsert(deltas)
+
+
+# --- every suggestion: the recount -------------------------------------------------------------
+
+
+def _local_date(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def recount() -> dict:
+    """{(township, department, key, bucket, due): n} from the suggestions themselves, by the
+    registry's conditions: a fixed number of GROUP BY queries (two per count figure)."""
+    cells: dict = defaultdict(int)
+
+    def add(t, d, key, bucket, due, n):
+        if not n:
+            return
+        cells[(t, TOTAL, key, bucket, due)] += n
+        if d:
+            cells[(t, d, key, bucket, due)] += n
+
+    base = Suggestion.objects.order_by()
+    keys = ("township_id", "lead_department_id")
+    for c in figures.COUNTS.values():
+        qs = base.annotate(_b=TruncMonth(c.period_field) if c.period_field else Value(NEVER, output_field=DateField()))
+        for row in qs.filter(c.q(NEVER)).values(*keys, "_b").annotate(n=Count("pk")):
+            add(row["township_id"], row["lead_department_id"], c.key, _local_date(row["_b"]), NEVER, row["n"])
+        if _dynamic(c):
+            for row in qs.values(*keys, "_b", "due_date").annotate(
+                    hi=Count("pk", filter=c.q(FOREVER)), lo=Count("pk", filter=c.q(NEVER))):
+                add(row["township_id"], row["lead_department_id"], c.key, _local_date(row["_b"]),
+                    row["due_date"] or FOREVER, row["hi"] - row["lo"])
+    for row in base.annotate(_b=TruncMonth("submitted_at")).values(*keys, "_b", "state").annotate(n=Count("pk")):
+        add(row["township_id"], row["lead_department_id"], f"state:{row['state']}", _local_date(row["_b"]), NEVER,
+            row["n"])
+    # Stage times: the database counts suggestions per start day and per end day (two queries
+    # per stage); working days between two days = ordinal(end) - ordinal(start).
+    day_rows = []
+    years = {timezone.localdate().year}
+    for start, end, label in figures.STAGES:
+        both = base.filter(**{"dispatched_at__isnull": False, f"{start}__isnull": False, f"{end}__isnull": False})
+        both = both.annotate(_b=TruncMonth("dispatched_at"))
+        for side, name in ((-1, start), (1, end)):
+            for row in both.annotate(_d=TruncDate(name)).values(*keys, "_b", "_d").annotate(n=Count("pk")):
+                day_rows.append((row, label, side))
+                years.add(row["_d"].year)
+    cal = WorkCalendar(range(min(years), max(years) + 1))
+    epoch = datetime.date(min(years), 1, 1)
+    for row, label, side in day_rows:
+        bucket = _local_date(row["_b"])
+        t, d = row["township_id"], row["lead_department_id"]
+        if side > 0:
+            add(t, d, f"stage_n:{label}", bucket, NEVER, row["n"])
+        add(t, d, f"stage_days:{label}", bucket, NEVER, side * row["n"] * cal.workdays_between(epoch, row["_d"]))
+    return {k: v for k, v in cells.items() if v}
+
+
+def stored() -> dict:
+    return {(t, d, key, b, due): v for t, d, key, b, due, v in FigureCounter.objects.filter(value__gt=0).values_list(
+        "township_id", "department_id", "key", "bucket", "due", "value").iterator(chunk_size=20_000)}
+
+
+def differences(limit: int | None = None) -> list[tuple]:
+    """[(cell, stored, recounted)] where the counters differ from a full recount ([] when equal).
+    Zero-valued rows are nothing."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        have, want = stored(), recount()
+    diffs = [(k, have.get(k, 0), want.get(k, 0)) for k in sorted(set(have) | set(want), key=str)
+             if have.get(k, 0) != want.get(k, 0)]
+    return diffs[:limit] if limit else diffs
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Replace every counter by a full recount (blocks suggestion writes meanwhile on PostgreSQL).
+    Returns the number of counter rows."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {Suggestion._meta.db_table} IN SHARE MODE")
+    cells = recount()
+    FigureCounter.objects.all().delete()
+    FigureCounter.objects.bulk_create(
+        [FigureCounter(township_id=t, department_id=d, key=key, bucket=b, due=due, value=v)
+         for (t, d, key, b, due), v in cells.items()], batch_size=5000)
+    return len(cells)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def _aligned(date_from, date_to) -> bool:
+    return (date_from is not None and date_to is not None and date_from.day == 1
+            and (date_to + datetime.timedelta(days=1)).day == 1)
+
+
+def _rows(*, townships=None, department=None, by_department=False, date_from=None, date_to=None, today=None,
+          keys=None):
+    if not _aligned(date_from, date_to):
+        raise ValueError("counters are kept by month: a period must be whole months")
+    today = today or timezone.localdate()
+    qs = FigureCounter.objects.filter(due__lt=today)
+    if townships is not None:
+        qs = qs.filter(township_id__in=list(townships))
+    if department is not None:
+        qs = qs.filter(department_id=getattr(department, "pk", department))
+    elif by_department:
+        qs = qs.exclude(department_id=TOTAL)
+    else:
+        qs = qs.filter(department_id=TOTAL)
+    from django.db.models import Q
+
+    qs = qs.filter(Q(bucket__range=(date_from, date_to)) | Q(bucket=NEVER))
+    if keys is not None:
+        qs = qs.filter(key__in=list(keys))
+    return qs.order_by()
+
+
+def _figures(sums: dict) -> figures.Figures:
+    f = figures.Figures({k: v for k, v in sums.items() if k in figures.COUNTS})
+    averages = {}
+    for _, _, label in figures.STAGES:
+        n = sums.get(f"stage_n:{label}", 0)
+        if n:
+            averages[label] = round(sums.get(f"stage_days:{label}", 0) / n, 1)
+    f.avg_workdays = averages
+    return f
+
+
+def compute(group: str | None = None, *, townships=None, department=None, date_from=None, date_to=None,
+            today=None, stage_days: bool = True) -> dict:
+    """Like :func:`suggestions.figures.compute` (population "all", whole months) from the
+    counters: one query over at most townships × departments × months × keys rows."""
+    by_department = group == "lead_department_id"
+    column = {"township_id": "township_id", "lead_department_id": "department_id", None: None}[group]
+    qs = _rows(townships=townships, department=department, by_department=by_department, date_from=date_from,
+               date_to=date_to, today=today)
+    if not stage_days:
+        qs = qs.exclude(key__startswith="stage_")
+    fields = [column, "key"] if column else ["key"]
+    sums: dict = defaultdict(dict)
+    for row in qs.values(*fields).annotate(n=Sum("value")):
+        sums[row[column] if column else None][row["key"]] = row["n"]
+    return {k: _figures(v) for k, v in sums.items()}
+
+
+def state_counts(*, townships=None, date_from=None, date_to=None) -> dict[str, int]:
+    qs = _rows(townships=townships, date_from=date_from, date_to=date_to, keys=[f"state:{s}" for s in State.values])
+    return {row["key"].removeprefix("state:"): row["n"] for row in qs.values("key").annotate(n=Sum("value")) if row["n"]}
+
+
+def by_month(keys, *, townships=None, year: int, today=None) -> dict[str, list[int]]:
+    result = {key: [0] * 12 for key in keys}
+    for key in keys:
+        if figures.COUNTS[key].period_field is None:
+            raise ValueError("a current figure has no month")
+    qs = _rows(townships=townships, date_from=datetime.date(year, 1, 1), date_to=datetime.date(year, 12, 31),
+               today=today, keys=keys).exclude(bucket=NEVER)
+    for row in qs.values("key", "bucket").annotate(n=Sum("value")):
+        result[row["key"]][row["bucket"].month - 1] = row["n"]
+    return result
