@@ -105,6 +105,7 @@ class Overview:
     rows: list[dict]
     totals: dict
     quarters: dict = field(default_factory=dict)  # {township_id: {"meetings": [q1..q4], ...}}
+    counted: object = None  # the year's suggestion counters (suggestions.counters.Year)
 
 
 def _zero_row(township: Township) -> dict:
@@ -174,11 +175,8 @@ def _add_stations(rows, ids, period: Period) -> None:
         rows[r["township_id"]]["reception_held"] = r["n"]
 
 
-def _add_suggestions(rows, ids, period: Period, today) -> None:
-    figures = suggestion_selectors.figures_by_township(
-        townships=list(ids), date_from=period.date_from, date_to=period.date_to, today=today,
-        stage_days=False,
-    )
+def _add_suggestions(rows, counted, period: Period) -> None:
+    figures = counted.by_township(period.date_from, period.date_to)
     for township_id, f in figures.items():
         if township_id in rows:
             rows[township_id].update({key: f.value(key) for key in SUGGESTION_KEYS})
@@ -220,10 +218,11 @@ def township_overview(*, townships: QuerySet, period: Period, today: datetime.da
         t.pk: {"meetings": [0, 0, 0, 0], "trainings": [0, 0, 0, 0], "sessions_year": 0}
         for t in township_list
     }
+    counted = suggestion_selectors.counted_year(townships=ids, year=period.year, today=today)
     if ids:
         _add_deputies(rows, ids, period)
         _add_stations(rows, ids, period)
-        _add_suggestions(rows, ids, period, today)
+        _add_suggestions(rows, counted, period)
         _add_sessions(rows, ids, period, quarters)
     # Flags use the sessions app's own definitions (finished years with fewer than two
     # sessions; finished quarters of the current term without a presidium meeting).
@@ -234,18 +233,16 @@ def township_overview(*, townships: QuerySet, period: Period, today: datetime.da
             m.quarter for m in flagged.get(t.pk, []) if m.flagged and m.year == period.year
         ]
         q["too_few_sessions"] = period.year < today.year and q["sessions_year"] < 2
-    totals = _totals(list(rows.values()), ids, period, today)
+    totals = _totals(list(rows.values()), counted, period)
     return Overview(period=period, rows=[rows[t.pk] for t in township_list], totals=totals,
-                    quarters=quarters)
+                    quarters=quarters, counted=counted)
 
 
-def _totals(rows: list[dict], ids, period: Period, today) -> dict:
+def _totals(rows: list[dict], counted, period: Period) -> dict:
     totals = {c.key: sum(r[c.key] or 0 for r in rows) for c in COLUMNS if c.fmt == "int"}
     totals["compliance"] = percent(sum(r["compliance_checked"] for r in rows),
                                    sum(r["compliance_total"] for r in rows))
-    f = suggestion_selectors.suggestion_figures(
-        townships=list(ids), date_from=period.date_from, date_to=period.date_to, today=today
-    ) if ids else suggestion_selectors.Figures()
+    f = counted.total(period.date_from, period.date_to)
     totals.update({key: f.value(key) for key in SUGGESTION_KEYS})
     totals["_figures"] = f
     return totals

@@ -98,7 +98,7 @@ def _cells(row: dict) -> dict:
     departments = [TOTAL] + ([row["lead_department_id"]] if row["lead_department_id"] else [])
 
     def add(key, bucket, due=NEVER, n=1):
-        for d in departments:
+        for d in departments if key in figures.COUNTS else [TOTAL]:
             cells[(row["township_id"], d, key, bucket, due)] += n
 
     for c in figures.COUNTS.values():
@@ -166,7 +166,7 @@ def recount() -> dict:
         if not n:
             return
         cells[(t, TOTAL, key, bucket, due)] += n
-        if d:
+        if d and key in figures.COUNTS:  # the departments chart reads the registry's counts only
             cells[(t, d, key, bucket, due)] += n
 
     base = Suggestion.objects.order_by()
@@ -276,6 +276,7 @@ def _figures(sums: dict) -> figures.Figures:
         if n:
             averages[label] = round(sums.get(f"stage_days:{label}", 0) / n, 1)
     f.avg_workdays = averages
+    f.sums = sums
     return f
 
 
@@ -311,3 +312,54 @@ def by_month(keys, *, townships=None, year: int, today=None) -> dict[str, list[i
     for row in qs.values("key", "bucket").annotate(n=Sum("value")):
         result[row["key"]][row["bucket"].month - 1] = row["n"]
     return result
+
+
+class Year:
+    """The township-total counters of some townships for one year, read in one query (at most
+    townships × keys × 13 month buckets rows, whatever the number of suggestions); every
+    dashboard number of the year and of its quarters is summed from it in memory."""
+
+    def __init__(self, townships, year: int, today=None):
+        today = today or timezone.localdate()
+        qs = _rows(townships=townships, date_from=datetime.date(year, 1, 1), date_to=datetime.date(year, 12, 31),
+                   today=today)
+        self.cells: dict = defaultdict(lambda: defaultdict(int))  # {township: {(key, month or 0): n}}
+        for t, key, bucket, n in qs.values_list("township_id", "key", "bucket").annotate(n=Sum("value")):
+            self.cells[t][(key, 0 if bucket == NEVER else bucket.month)] += n
+
+    def _sums(self, township, months) -> dict:
+        sums: dict = defaultdict(int)
+        for (key, month), n in self.cells.get(township, {}).items():
+            if month == 0 or month in months:
+                sums[key] += n
+        return sums
+
+    @staticmethod
+    def months(date_from, date_to) -> range:
+        if not _aligned(date_from, date_to) or date_from.year != date_to.year:
+            raise ValueError("a dashboard period is whole months of one year")
+        return range(date_from.month, date_to.month + 1)
+
+    def by_township(self, date_from, date_to) -> dict:
+        months = self.months(date_from, date_to)
+        return {t: _figures(self._sums(t, months)) for t in self.cells}
+
+    def total(self, date_from, date_to) -> figures.Figures:
+        months = self.months(date_from, date_to)
+        sums: dict = defaultdict(int)
+        for t in self.cells:
+            for key, n in self._sums(t, months).items():
+                sums[key] += n
+        return _figures(sums)
+
+    def state_counts(self, date_from, date_to) -> dict[str, int]:
+        total = self.total(date_from, date_to)
+        return {k.removeprefix("state:"): n for k, n in total.sums.items() if k.startswith("state:") and n}
+
+    def by_month(self, keys) -> dict[str, list[int]]:
+        result = {key: [0] * 12 for key in keys}
+        for cells in self.cells.values():
+            for (key, month), n in cells.items():
+                if key in result and month:
+                    result[key][month - 1] += n
+        return result

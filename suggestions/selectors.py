@@ -148,7 +148,7 @@ def _counted(population, date_from, date_to) -> bool:
 def suggestion_figures(*, townships=None, department=None, population: str = "all", date_from=None,
                        date_to=None, today=None, stage_days=True) -> Figures:
     """All figures for one scope (county-wide when ``townships`` is None)."""
-    if _counted(population, date_from, date_to):
+    if department is None and _counted(population, date_from, date_to):
         return counters.compute(None, townships=townships, department=department, date_from=date_from,
                                 date_to=date_to, today=today, stage_days=stage_days).get(None, Figures())
     return figures.compute(None, townships=townships, department=department, population=population,
@@ -181,6 +181,12 @@ def state_counts(*, townships=None, date_from=None, date_to=None) -> dict[str, i
     if _counted("all", date_from, date_to):
         return counters.state_counts(townships=townships, date_from=date_from, date_to=date_to)
     return figures.state_counts(townships=townships, date_from=date_from, date_to=date_to)
+
+
+def counted_year(*, townships, year: int, today=None) -> counters.Year:
+    """The counters of these townships for one year, read once; a dashboard sums its cells,
+    totals, states chart and monthly chart from it."""
+    return counters.Year(townships, year, today)
 
 
 def by_month(keys, *, townships=None, year: int, today=None) -> dict[str, list[int]]:
