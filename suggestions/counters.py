@@ -33,7 +33,7 @@ import datetime
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, DateField, IntegerField, Sum, Value, When
+from django.db.models import Case, Count, DateField, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -58,7 +58,7 @@ def _month(day: datetime.date | None) -> datetime.date | None:
 
 
 def _date(field: str):
-    return TruncDate(field) if field in DATETIME_FIELDS else field
+    return TruncDate(field) if field in DATETIME_FIELDS else F(field)
 
 
 def _flag(q):
@@ -260,7 +260,6 @@ def _rows(*, townships=None, department=None, by_department=False, date_from=Non
         qs = qs.exclude(department_id=TOTAL)
     else:
         qs = qs.filter(department_id=TOTAL)
-    from django.db.models import Q
 
     qs = qs.filter(Q(bucket__range=(date_from, date_to)) | Q(bucket=NEVER))
     if keys is not None:
