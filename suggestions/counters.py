@@ -33,8 +33,8 @@ import datetime
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, DateField, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from congress.workdays import WorkCalendar
@@ -42,9 +42,7 @@ from congress.workdays import WorkCalendar
 from . import figures
 from .models import FigureCounter, State, Suggestion
 
-NEVER = datetime.date(1, 1, 1)  # ``bucket`` of a figure with no period; ``due`` of rows counted every day
-FOREVER = datetime.date(9999, 12, 31)
-TOTAL = 0  # department_id of a township's total
+NEVER, FOREVER, TOTAL = figures.NEVER, figures.FOREVER, figures.TOTAL
 
 DATETIME_FIELDS = {"submitted_at", "dispatched_at"} | {f for stage in figures.STAGES for f in stage[:2]}
 
@@ -151,60 +149,6 @@ def apply(before: dict, after: dict) -> None:
 # --- every suggestion: the recount -------------------------------------------------------------
 
 
-def _local_date(value) -> datetime.date | None:
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
-
-
-def recount() -> dict:
-    """{(township, department, key, bucket, due): n} from the suggestions themselves, by the
-    registry's conditions: a fixed number of GROUP BY queries (two per count figure)."""
-    cells: dict = defaultdict(int)
-
-    def add(t, d, key, bucket, due, n):
-        if not n:
-            return
-        cells[(t, TOTAL, key, bucket, due)] += n
-        if d and key in figures.COUNTS:  # the departments chart reads the registry's counts only
-            cells[(t, d, key, bucket, due)] += n
-
-    base = Suggestion.objects.order_by()
-    keys = ("township_id", "lead_department_id")
-    for c in figures.COUNTS.values():
-        qs = base.annotate(_b=TruncMonth(c.period_field) if c.period_field else Value(NEVER, output_field=DateField()))
-        for row in qs.filter(c.q(NEVER)).values(*keys, "_b").annotate(n=Count("pk")):
-            add(row["township_id"], row["lead_department_id"], c.key, _local_date(row["_b"]), NEVER, row["n"])
-        if _dynamic(c):
-            for row in qs.values(*keys, "_b", "due_date").annotate(
-                    hi=Count("pk", filter=c.q(FOREVER)), lo=Count("pk", filter=c.q(NEVER))):
-                add(row["township_id"], row["lead_department_id"], c.key, _local_date(row["_b"]),
-                    row["due_date"] or FOREVER, row["hi"] - row["lo"])
-    for row in base.annotate(_b=TruncMonth("submitted_at")).values(*keys, "_b", "state").annotate(n=Count("pk")):
-        add(row["township_id"], row["lead_department_id"], f"state:{row['state']}", _local_date(row["_b"]), NEVER,
-            row["n"])
-    # Stage times: the database counts suggestions per start day and per end day (two queries
-    # per stage); working days between two days = ordinal(end) - ordinal(start).
-    day_rows = []
-    years = {timezone.localdate().year}
-    for start, end, label in figures.STAGES:
-        both = base.filter(**{"dispatched_at__isnull": False, f"{start}__isnull": False, f"{end}__isnull": False})
-        both = both.annotate(_b=TruncMonth("dispatched_at"))
-        for side, name in ((-1, start), (1, end)):
-            for row in both.annotate(_d=TruncDate(name)).values(*keys, "_b", "_d").annotate(n=Count("pk")):
-                day_rows.append((row, label, side))
-                years.add(row["_d"].year)
-    cal = WorkCalendar(range(min(years), max(years) + 1))
-    epoch = datetime.date(min(years), 1, 1)
-    for row, label, side in day_rows:
-        bucket = _local_date(row["_b"])
-        t, d = row["township_id"], row["lead_department_id"]
-        if side > 0:
-            add(t, d, f"stage_n:{label}", bucket, NEVER, row["n"])
-        add(t, d, f"stage_days:{label}", bucket, NEVER, side * row["n"] * cal.workdays_between(epoch, row["_d"]))
-    return {k: v for k, v in cells.items() if v}
-
-
 def stored() -> dict:
     return {(t, d, key, b, due): v for t, d, key, b, due, v in FigureCounter.objects.filter(value__gt=0).values_list(
         "township_id", "department_id", "key", "bucket", "due", "value").iterator(chunk_size=20_000)}
@@ -217,7 +161,7 @@ def differences(limit: int | None = None) -> list[tuple]:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        have, want = stored(), recount()
+        have, want = stored(), figures.counter_cells()
     diffs = [(k, have.get(k, 0), want.get(k, 0)) for k in sorted(set(have) | set(want), key=str)
              if have.get(k, 0) != want.get(k, 0)]
     return diffs[:limit] if limit else diffs
@@ -230,7 +174,7 @@ def rebuild() -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {Suggestion._meta.db_table} IN SHARE MODE")
-    cells = recount()
+    cells = figures.counter_cells()
     FigureCounter.objects.all().delete()
     FigureCounter.objects.bulk_create(
         [FigureCounter(township_id=t, department_id=d, key=key, bucket=b, due=due, value=v)
@@ -275,7 +219,6 @@ def _figures(sums: dict) -> figures.Figures:
         if n:
             averages[label] = round(sums.get(f"stage_days:{label}", 0) / n, 1)
     f.avg_workdays = averages
-    f.sums = sums
     return f
 
 
@@ -291,6 +234,8 @@ def compute(group: str | None = None, *, townships=None, department=None, date_f
         qs = qs.exclude(key__startswith="stage_")
     fields = [column, "key"] if column else ["key"]
     sums: dict = defaultdict(dict)
+    if column is None:
+        sums[None] = {}
     for row in qs.values(*fields).annotate(n=Sum("value")):
         sums[row[column] if column else None][row["key"]] = row["n"]
     return {k: _figures(v) for k, v in sums.items()}
@@ -320,9 +265,10 @@ class Year:
 
     def __init__(self, townships, year: int, today=None):
         today = today or timezone.localdate()
+        townships = [getattr(t, "pk", t) for t in townships]
         qs = _rows(townships=townships, date_from=datetime.date(year, 1, 1), date_to=datetime.date(year, 12, 31),
                    today=today)
-        self.cells: dict = defaultdict(lambda: defaultdict(int))  # {township: {(key, month or 0): n}}
+        self.cells: dict = {t: defaultdict(int) for t in townships}  # {township: {(key, month or 0): n}}
         for t, key, bucket, n in qs.values_list("township_id", "key", "bucket").annotate(n=Sum("value")):
             self.cells[t][(key, 0 if bucket == NEVER else bucket.month)] += n
 
@@ -343,17 +289,20 @@ class Year:
         months = self.months(date_from, date_to)
         return {t: _figures(self._sums(t, months)) for t in self.cells}
 
-    def total(self, date_from, date_to) -> figures.Figures:
+    def _all(self, date_from, date_to) -> dict:
         months = self.months(date_from, date_to)
         sums: dict = defaultdict(int)
         for t in self.cells:
             for key, n in self._sums(t, months).items():
                 sums[key] += n
-        return _figures(sums)
+        return sums
+
+    def total(self, date_from, date_to) -> figures.Figures:
+        return _figures(self._all(date_from, date_to))
 
     def state_counts(self, date_from, date_to) -> dict[str, int]:
-        total = self.total(date_from, date_to)
-        return {k.removeprefix("state:"): n for k, n in total.sums.items() if k.startswith("state:") and n}
+        sums = self._all(date_from, date_to)
+        return {k.removeprefix("state:"): n for k, n in sums.items() if k.startswith("state:") and n}
 
     def by_month(self, keys) -> dict[str, list[int]]:
         result = {key: [0] * 12 for key in keys}
