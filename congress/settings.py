@@ -218,6 +218,11 @@ CELERY_BEAT_SCHEDULE["suggestions-reminder-sweep"] = {
     "task": "suggestions.reminder_sweep",
     "schedule": env.int("SUGGESTION_SWEEP_SECONDS", default=3600),
 }
+# suggestions: daily compaction of the figure counters (suggestions/counters.py; changes no number).
+CELERY_BEAT_SCHEDULE["suggestions-figure-counters-fold"] = {
+    "task": "suggestions.figure_counters_fold",
+    "schedule": 24 * 3600,
+}
 
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "congress.User"

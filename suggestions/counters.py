@@ -19,6 +19,8 @@ counted on some day is counted on every later day, and its condition reads today
 day (``due`` = 0001-01-01), at 9999-12-31 also those counted once ``due_date`` has passed: these
 are kept under ``due`` = their due date and a page sums the rows with ``due < today`` — bounded
 by the number of distinct due dates, not of suggestions, and right on any day without a sweep.
+A daily compaction (:func:`fold`) adds the rows already due into the every-day rows, so a page
+reads only the due dates since the last compaction; it changes no number.
 
 How a change moves the counters: the service reads the row's :func:`memberships` (one query)
 before the change and after it, and :func:`apply` adds the difference with one upsert. Every write path of a
@@ -149,22 +151,55 @@ def apply(before: dict, after: dict) -> None:
 # --- every suggestion: the recount -------------------------------------------------------------
 
 
+def _as_of(cells: dict, today: datetime.date) -> dict:
+    """The cells as a page of ``today`` (or later) sums them: rows already due folded into the
+    rows counted every day (see :func:`fold`)."""
+    folded: dict = defaultdict(int)
+    for (t, d, key, b, due), v in cells.items():
+        folded[(t, d, key, b, NEVER if NEVER < due < today else due)] += v
+    return {k: v for k, v in folded.items() if v}
+
+
 def stored() -> dict:
-    return {(t, d, key, b, due): v for t, d, key, b, due, v in FigureCounter.objects.filter(value__gt=0).values_list(
+    return {(t, d, key, b, due): v for t, d, key, b, due, v in FigureCounter.objects.exclude(value=0).values_list(
         "township_id", "department_id", "key", "bucket", "due", "value").iterator(chunk_size=20_000)}
 
 
-def differences(limit: int | None = None) -> list[tuple]:
-    """[(cell, stored, recounted)] where the counters differ from a full recount ([] when equal).
-    Zero-valued rows are nothing."""
+def differences(limit: int | None = None, today=None) -> list[tuple]:
+    """[(cell, stored, recounted)] where the counters differ from a full recount ([] when equal),
+    both as a page of ``today`` reads them (rows already due may have been folded)."""
+    today = today or timezone.localdate()
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        have, want = stored(), figures.counter_cells()
+        have, want = _as_of(stored(), today), _as_of(figures.counter_cells(), today)
     diffs = [(k, have.get(k, 0), want.get(k, 0)) for k in sorted(set(have) | set(want), key=str)
              if have.get(k, 0) != want.get(k, 0)]
     return diffs[:limit] if limit else diffs
+
+
+@transaction.atomic
+def fold(today=None) -> int:
+    """Compaction, not a sweep: rows of the date-dependent figures that are already due (``due <
+    today``) are added into the rows counted every day and deleted, so a page reads few rows.
+    The numbers of any page from ``today`` on are the same with or without it; a later change of
+    such a suggestion subtracts from its dated row (which may go negative), and the sum stays
+    right. Returns the number of rows folded."""
+    today = today or timezone.localdate()
+    table = connection.ops.quote_name(FigureCounter._meta.db_table)
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # no change may add to a row between the two statements
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(
+            f"INSERT INTO {table} (township_id, department_id, {q('key')}, bucket, due, {q('value')}) "
+            f"SELECT township_id, department_id, {q('key')}, bucket, %s, SUM({q('value')}) FROM {table} "
+            f"WHERE due > %s AND due < %s GROUP BY township_id, department_id, {q('key')}, bucket "
+            f"ON CONFLICT (township_id, department_id, {q('key')}, bucket, due) "
+            f"DO UPDATE SET {q('value')} = {table}.{q('value')} + excluded.{q('value')}", [NEVER, NEVER, today])
+        cursor.execute(f"DELETE FROM {table} WHERE due > %s AND due < %s", [NEVER, today])
+        return cursor.rowcount
 
 
 @transaction.atomic
@@ -176,6 +211,7 @@ def rebuild() -> int:
             cursor.execute(f"LOCK TABLE {Suggestion._meta.db_table} IN SHARE MODE")
     cells = figures.counter_cells()
     FigureCounter.objects.all().delete()
+    cells = _as_of(cells, timezone.localdate())
     FigureCounter.objects.bulk_create(
         [FigureCounter(township_id=t, department_id=d, key=key, bucket=b, due=due, value=v)
          for (t, d, key, b, due), v in cells.items()], batch_size=5000)

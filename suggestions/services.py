@@ -883,3 +883,8 @@ def figure_counters_rebuild() -> int:
     """Replace the figure counters by a full recount (after bulk writes that bypass these
     services, or a change of the working-day calendar). Returns the number of counter rows."""
     return counters.rebuild()
+
+
+def figure_counters_fold() -> int:
+    """Daily compaction of the figure counters (see :func:`suggestions.counters.fold`)."""
+    return counters.fold()

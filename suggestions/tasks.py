@@ -35,3 +35,12 @@ def figure_counters_rebuild_task() -> int:
     from .services import figure_counters_rebuild
 
     return figure_counters_rebuild()
+
+
+@shared_task(name="suggestions.figure_counters_fold")
+def figure_counters_fold_task() -> int:
+    """Daily: fold the date-dependent counter rows already due (fewer rows for a page to read;
+    no number changes)."""
+    from .services import figure_counters_fold
+
+    return figure_counters_fold()

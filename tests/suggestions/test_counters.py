@@ -96,3 +96,21 @@ def test_a_calendar_change_queues_a_recount_of_the_stage_times(w, django_capture
     assert counters.differences() != []
     assert figure_counters_rebuild_task() > 0  # what the queued task runs
     assert counters.differences() == []
+
+
+def test_folding_the_rows_already_due_changes_no_number(w):
+    s = dispatched(w)
+    due = s.due_date
+    later = due + datetime.timedelta(days=3)
+    period = Period(later.year)
+    assert counters.fold(today=later) > 0
+    assert not FigureCounter.objects.filter(due__gt=counters.NEVER, due__lt=later).exists()
+    counted, recounted = _both(w, period, later)
+    assert counted.counts["overdue"] == recounted.counts["overdue"] == 1
+    assert counters.differences(today=later) == []
+    # A folded suggestion changes: its dated row goes negative, the sum stays right.
+    services.suggestion_sign(actor=w.handler, suggestion=s)
+    services.suggestion_reply(actor=w.handler, suggestion=s, reply_class="A", text="已更换灯具,恢复照明。")
+    counted, recounted = _both(w, period, later)
+    assert counted.counts["overdue"] == recounted.counts["overdue"] == 0
+    assert counters.differences(today=later) == []
