@@ -38,7 +38,7 @@ def charts(*, townships: QuerySet, period: Period, today: datetime.date, overvie
 
 
 def _states(counted, period, received):
-    states = counted.state_counts(period.date_from, period.date_to)
+    states = counted.state_counts()
     labels = [label for _, label in State.choices]
     values = [states.get(value, 0) for value, _ in State.choices]
     return _chart("states", f"{period.label}收到的建议按当前状态(共{sum(values)}件)", {
@@ -50,7 +50,7 @@ def _states(counted, period, received):
 
 
 def _monthly(counted, period):
-    keys = ["received", "dispatched", "closed"]
+    keys = list(selectors.MONTHLY_KEYS)
     series = counted.by_month(keys)
     names = {"received": "收到(按提交月份)", "dispatched": "交办(按交办月份)", "closed": "其中已办结(按交办月份)"}
     months = [f"{m}月" for m in range(1, 13)]

@@ -97,6 +97,7 @@ COLUMNS = [
 ]
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 SUGGESTION_KEYS = [c.key for c in COLUMNS if c.key in suggestion_figures.FIGURES]
+MONTHLY_KEYS = ("received", "dispatched", "closed")  # the monthly chart's series
 
 
 @dataclass
@@ -176,7 +177,7 @@ def _add_stations(rows, ids, period: Period) -> None:
 
 
 def _add_suggestions(rows, counted, period: Period) -> None:
-    figures = counted.by_township(period.date_from, period.date_to)
+    figures = counted.by_township()
     for township_id, f in figures.items():
         if township_id in rows:
             rows[township_id].update({key: f.value(key) for key in SUGGESTION_KEYS})
@@ -218,7 +219,8 @@ def township_overview(*, townships: QuerySet, period: Period, today: datetime.da
         t.pk: {"meetings": [0, 0, 0, 0], "trainings": [0, 0, 0, 0], "sessions_year": 0}
         for t in township_list
     }
-    counted = suggestion_selectors.counted_year(townships=ids, year=period.year, today=today)
+    counted = suggestion_selectors.counted_year(townships=ids, date_from=period.date_from, date_to=period.date_to,
+                                                today=today, monthly=MONTHLY_KEYS)
     if ids:
         _add_deputies(rows, ids, period)
         _add_stations(rows, ids, period)
@@ -242,7 +244,7 @@ def _totals(rows: list[dict], counted, period: Period) -> dict:
     totals = {c.key: sum(r[c.key] or 0 for r in rows) for c in COLUMNS if c.fmt == "int"}
     totals["compliance"] = percent(sum(r["compliance_checked"] for r in rows),
                                    sum(r["compliance_total"] for r in rows))
-    f = counted.total(period.date_from, period.date_to)
+    f = counted.total()
     totals.update({key: f.value(key) for key in SUGGESTION_KEYS})
     totals["_figures"] = f
     return totals

@@ -122,16 +122,38 @@ def _cells(row: dict) -> dict:
     return cells
 
 
+def _quarter(month_start: datetime.date) -> datetime.date:
+    return month_start.replace(month=(month_start.month - 1) // 3 * 3 + 1)
+
+
+def _spans(cells: dict) -> dict:
+    """Cells as stored: a cell with a period is kept for its month, its quarter and its year
+    (``span`` m, q, y; bucket = the first day of each), so a page of a year or a quarter reads one
+    row per township and key; a cell with no period once (span "-")."""
+    out: dict = defaultdict(int)
+    for (t, d, key, b, due), v in cells.items():
+        if b == NEVER:
+            out[(t, d, key, "-", b, due)] += v
+        else:
+            out[(t, d, key, "m", b, due)] += v
+            out[(t, d, key, "q", _quarter(b), due)] += v
+            out[(t, d, key, "y", b.replace(month=1), due)] += v
+    return out
+
+
+COLUMNS = ("township_id", "department_id", "key", "span", "bucket", "due")
+
+
 def _upsert(deltas: dict) -> None:
-    rows = sorted((k, v) for k, v in deltas.items() if v)
+    rows = sorted((k, v) for k, v in _spans(deltas).items() if v)
     if not rows:
         return
     table = connection.ops.quote_name(FigureCounter._meta.db_table)
     q = connection.ops.quote_name
-    columns = ", ".join(q(c) for c in ("township_id", "department_id", "key", "bucket", "due", "value"))
-    conflict = ", ".join(q(c) for c in ("township_id", "department_id", "key", "bucket", "due"))
-    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
-    params = [p for (t, d, key, bucket, due), v in rows for p in (t, d, key, bucket, due, v)]
+    columns = ", ".join(q(c) for c in (*COLUMNS, "value"))
+    conflict = ", ".join(q(c) for c in COLUMNS)
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+    params = [p for cell, v in rows for p in (*cell, v)]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({columns}) VALUES {placeholders} ON CONFLICT ({conflict}) "
@@ -155,14 +177,14 @@ def _as_of(cells: dict, today: datetime.date) -> dict:
     """The cells as a page of ``today`` (or later) sums them: rows already due folded into the
     rows counted every day (see :func:`fold`)."""
     folded: dict = defaultdict(int)
-    for (t, d, key, b, due), v in cells.items():
-        folded[(t, d, key, b, NEVER if NEVER < due < today else due)] += v
+    for (*head, due), v in cells.items():
+        folded[(*head, NEVER if NEVER < due < today else due)] += v
     return {k: v for k, v in folded.items() if v}
 
 
 def stored() -> dict:
-    return {(t, d, key, b, due): v for t, d, key, b, due, v in FigureCounter.objects.exclude(value=0).values_list(
-        "township_id", "department_id", "key", "bucket", "due", "value").iterator(chunk_size=20_000)}
+    return {tuple(row[:-1]): row[-1] for row in FigureCounter.objects.exclude(value=0).values_list(
+        *COLUMNS, "value").iterator(chunk_size=20_000)}
 
 
 def differences(limit: int | None = None, today=None) -> list[tuple]:
@@ -173,7 +195,7 @@ def differences(limit: int | None = None, today=None) -> list[tuple]:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        have, want = _as_of(stored(), today), _as_of(figures.counter_cells(), today)
+        have, want = _as_of(stored(), today), _as_of(_spans(figures.counter_cells()), today)
     diffs = [(k, have.get(k, 0), want.get(k, 0)) for k in sorted(set(have) | set(want), key=str)
              if have.get(k, 0) != want.get(k, 0)]
     return diffs[:limit] if limit else diffs
@@ -193,10 +215,10 @@ def fold(today=None) -> int:
         if connection.vendor == "postgresql":  # no change may add to a row between the two statements
             cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
         cursor.execute(
-            f"INSERT INTO {table} (township_id, department_id, {q('key')}, bucket, due, {q('value')}) "
-            f"SELECT township_id, department_id, {q('key')}, bucket, %s, SUM({q('value')}) FROM {table} "
-            f"WHERE due > %s AND due < %s GROUP BY township_id, department_id, {q('key')}, bucket "
-            f"ON CONFLICT (township_id, department_id, {q('key')}, bucket, due) "
+            f"INSERT INTO {table} (township_id, department_id, {q('key')}, span, bucket, due, {q('value')}) "
+            f"SELECT township_id, department_id, {q('key')}, span, bucket, %s, SUM({q('value')}) FROM {table} "
+            f"WHERE due > %s AND due < %s GROUP BY township_id, department_id, {q('key')}, span, bucket "
+            f"ON CONFLICT (township_id, department_id, {q('key')}, span, bucket, due) "
             f"DO UPDATE SET {q('value')} = {table}.{q('value')} + excluded.{q('value')}", [NEVER, NEVER, today])
         cursor.execute(f"DELETE FROM {table} WHERE due > %s AND due < %s", [NEVER, today])
         return cursor.rowcount
@@ -211,10 +233,9 @@ def rebuild() -> int:
             cursor.execute(f"LOCK TABLE {Suggestion._meta.db_table} IN SHARE MODE")
     cells = figures.counter_cells()
     FigureCounter.objects.all().delete()
-    cells = _as_of(cells, timezone.localdate())
+    cells = _as_of(_spans(cells), timezone.localdate())
     FigureCounter.objects.bulk_create(
-        [FigureCounter(township_id=t, department_id=d, key=key, bucket=b, due=due, value=v)
-         for (t, d, key, b, due), v in cells.items()], batch_size=5000)
+        [FigureCounter(**dict(zip(COLUMNS, cell)), value=v) for cell, v in cells.items()], batch_size=5000)
     return len(cells)
 
 
@@ -224,6 +245,15 @@ def rebuild() -> int:
 def _aligned(date_from, date_to) -> bool:
     return (date_from is not None and date_to is not None and date_from.day == 1
             and (date_to + datetime.timedelta(days=1)).day == 1)
+
+
+def _period_q(date_from, date_to) -> Q:
+    """The stored rows of a period: its year's or quarter's row, else its months'."""
+    if date_from.month == 1 and date_to.month == 12 and date_from.year == date_to.year:
+        return Q(span="y", bucket=date_from)
+    if date_from.month % 3 == 1 and date_to.month == date_from.month + 2 and date_from.year == date_to.year:
+        return Q(span="q", bucket=date_from)
+    return Q(span="m", bucket__range=(date_from, date_to))
 
 
 def _rows(*, townships=None, department=None, by_department=False, date_from=None, date_to=None, today=None,
@@ -241,7 +271,7 @@ def _rows(*, townships=None, department=None, by_department=False, date_from=Non
     else:
         qs = qs.filter(department_id=TOTAL)
 
-    qs = qs.filter(Q(bucket__range=(date_from, date_to)) | Q(bucket=NEVER))
+    qs = qs.filter(_period_q(date_from, date_to) | Q(span="-"))
     if keys is not None:
         qs = qs.filter(key__in=list(keys))
     return qs.order_by()
@@ -283,67 +313,60 @@ def state_counts(*, townships=None, date_from=None, date_to=None) -> dict[str, i
 
 
 def by_month(keys, *, townships=None, year: int, today=None) -> dict[str, list[int]]:
-    result = {key: [0] * 12 for key in keys}
     for key in keys:
         if figures.COUNTS[key].period_field is None:
             raise ValueError("a current figure has no month")
-    qs = _rows(townships=townships, date_from=datetime.date(year, 1, 1), date_to=datetime.date(year, 12, 31),
-               today=today, keys=keys).exclude(bucket=NEVER)
-    for row in qs.values("key", "bucket").annotate(n=Sum("value")):
+    qs = FigureCounter.objects.filter(department_id=TOTAL, span="m", key__in=list(keys),
+                                      due__lt=today or timezone.localdate(),
+                                      bucket__range=(datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
+    if townships is not None:
+        qs = qs.filter(township_id__in=[getattr(t, "pk", t) for t in townships])
+    result = {key: [0] * 12 for key in keys}
+    for row in qs.values("key", "bucket").annotate(n=Sum("value")).order_by():
         result[row["key"]][row["bucket"].month - 1] = row["n"]
     return result
 
 
 class Year:
-    """The township-total counters of some townships for one year, read in one query (at most
-    townships × keys × 13 month buckets rows, whatever the number of suggestions); every
-    dashboard number of the year and of its quarters is summed from it in memory."""
+    """The township-total counters of some townships for one dashboard period (a year or a
+    quarter), read in one query: one row per township and key for the period, plus the months
+    of the year for the few ``monthly`` keys of the monthly chart — at most townships × (keys +
+    12 × monthly keys) rows, whatever the number of suggestions. Every suggestion number of a
+    dashboard page is summed from it in memory."""
 
-    def __init__(self, townships, year: int, today=None):
+    def __init__(self, townships, date_from, date_to, today=None, monthly=()):
         today = today or timezone.localdate()
         townships = [getattr(t, "pk", t) for t in townships]
-        qs = _rows(townships=townships, date_from=datetime.date(year, 1, 1), date_to=datetime.date(year, 12, 31),
-                   today=today)
-        self.cells: dict = {t: defaultdict(int) for t in townships}  # {township: {(key, month or 0): n}}
-        for t, key, bucket, n in qs.values_list("township_id", "key", "bucket").annotate(n=Sum("value")):
-            self.cells[t][(key, 0 if bucket == NEVER else bucket.month)] += n
+        if _period_q(date_from, date_to) == Q(span="m", bucket__range=(date_from, date_to)):
+            raise ValueError("a dashboard period is a year or a quarter")
+        year = (datetime.date(date_from.year, 1, 1), datetime.date(date_from.year, 12, 31))
+        qs = FigureCounter.objects.filter(township_id__in=townships, department_id=TOTAL, due__lt=today).filter(
+            _period_q(date_from, date_to) | Q(span="-") | Q(span="m", key__in=list(monthly), bucket__range=year))
+        self.cells: dict = {t: defaultdict(int) for t in townships}  # {township: {key: n}}
+        self.months: dict = {key: [0] * 12 for key in monthly}
+        self.monthly = set(monthly)
+        for t, key, span, bucket, n in qs.values_list("township_id", "key", "span", "bucket").annotate(
+                n=Sum("value")).order_by():
+            if span == "m":
+                self.months[key][bucket.month - 1] += n
+            else:
+                self.cells[t][key] += n
 
-    def _sums(self, township, months) -> dict:
+    def by_township(self) -> dict:
+        return {t: _figures(sums) for t, sums in self.cells.items()}
+
+    def _all(self) -> dict:
         sums: dict = defaultdict(int)
-        for (key, month), n in self.cells.get(township, {}).items():
-            if month == 0 or month in months:
+        for cells in self.cells.values():
+            for key, n in cells.items():
                 sums[key] += n
         return sums
 
-    @staticmethod
-    def months(date_from, date_to) -> range:
-        if not _aligned(date_from, date_to) or date_from.year != date_to.year:
-            raise ValueError("a dashboard period is whole months of one year")
-        return range(date_from.month, date_to.month + 1)
+    def total(self) -> figures.Figures:
+        return _figures(self._all())
 
-    def by_township(self, date_from, date_to) -> dict:
-        months = self.months(date_from, date_to)
-        return {t: _figures(self._sums(t, months)) for t in self.cells}
-
-    def _all(self, date_from, date_to) -> dict:
-        months = self.months(date_from, date_to)
-        sums: dict = defaultdict(int)
-        for t in self.cells:
-            for key, n in self._sums(t, months).items():
-                sums[key] += n
-        return sums
-
-    def total(self, date_from, date_to) -> figures.Figures:
-        return _figures(self._all(date_from, date_to))
-
-    def state_counts(self, date_from, date_to) -> dict[str, int]:
-        sums = self._all(date_from, date_to)
-        return {k.removeprefix("state:"): n for k, n in sums.items() if k.startswith("state:") and n}
+    def state_counts(self) -> dict[str, int]:
+        return {k.removeprefix("state:"): n for k, n in self._all().items() if k.startswith("state:") and n}
 
     def by_month(self, keys) -> dict[str, list[int]]:
-        result = {key: [0] * 12 for key in keys}
-        for cells in self.cells.values():
-            for (key, month), n in cells.items():
-                if key in result and month:
-                    result[key][month - 1] += n
-        return result
+        return {key: list(self.months[key]) for key in keys}

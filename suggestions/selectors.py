@@ -183,10 +183,11 @@ def state_counts(*, townships=None, date_from=None, date_to=None) -> dict[str, i
     return figures.state_counts(townships=townships, date_from=date_from, date_to=date_to)
 
 
-def counted_year(*, townships, year: int, today=None) -> counters.Year:
-    """The counters of these townships for one year, read once; a dashboard sums its cells,
-    totals, states chart and monthly chart from it."""
-    return counters.Year(townships, year, today)
+def counted_year(*, townships, date_from, date_to, today=None, monthly=()) -> counters.Year:
+    """The counters of these townships for one dashboard period (a year or a quarter) and the
+    months of its year for the ``monthly`` keys, read once; a dashboard sums its cells, totals,
+    states chart and monthly chart from it."""
+    return counters.Year(townships, date_from, date_to, today, monthly)
 
 
 def by_month(keys, *, townships=None, year: int, today=None) -> dict[str, list[int]]:
