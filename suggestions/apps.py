@@ -5,9 +5,13 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 def _counters_after_migrate(sender, using="default", **kwargs):
     """A database migrated to the counters (or one whose counters were emptied) gets them
     from its suggestions; an empty database costs two cheap queries."""
+    from django.db import connections
+
     from .models import FigureCounter, Suggestion
     from .services import figure_counters_rebuild
 
+    if FigureCounter._meta.db_table not in connections[using].introspection.table_names():
+        return  # migrated back past the counters
     if Suggestion.objects.using(using).exists() and not FigureCounter.objects.using(using).exists():
         figure_counters_rebuild()
 
