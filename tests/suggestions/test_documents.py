@@ -2,10 +2,7 @@
 公文 layout, and only the roles that may print it get it."""
 
 import io
-import shutil
-import subprocess
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
@@ -121,15 +118,3 @@ def test_portal_detail_links_only_what_the_user_may_print(client, w):
     html = client.get(detail).content.decode()
     assert 'data-testid="print-reply"' in html and 'data-testid="print-dispatch"' not in html
 
-
-@pytest.mark.skipif(not (shutil.which("libreoffice") or shutil.which("soffice")),
-                    reason="LibreOffice is not installed")
-def test_dispatch_form_converts_to_pdf(client, w, tmp_path):
-    s = dispatched(w)
-    client.force_login(w.staff)
-    source = tmp_path / "dispatch.docx"
-    source.write_bytes(client.get(_url(s, "dispatch")).content)
-    binary = shutil.which("libreoffice") or shutil.which("soffice")
-    subprocess.run([binary, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                   check=True, timeout=120, capture_output=True)
-    assert (tmp_path / "dispatch.pdf").read_bytes().startswith(b"%PDF")
