@@ -14,12 +14,22 @@ stand behind each number (:func:`figure_records`). ECharts options are built in
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractQuarter
 
 from congress.figures import percent, percent_text
 from congress.models import Township
-from deputies.models import Deputy, DeputyGroup, DutyKind, DutyRecord, Level, Mandate, MandateStatus
+from deputies.models import (
+    Deputy,
+    DeputyGroup,
+    DeputyYear,
+    DutyKind,
+    DutyMonth,
+    DutyRecord,
+    Level,
+    Mandate,
+    MandateStatus,
+)
 from liaison_stations.models import ReceptionDay, ReceptionRecord, Station
 from liaison_stations.selectors import with_compliance
 from sessions_app.models import CongressSession, PresidiumMeeting
@@ -128,8 +138,7 @@ def _add_deputies(rows, ids, period: Period) -> None:
         n=Count("pk"),
         with_records=Count(
             "pk",
-            filter=Q(pk__in=DutyRecord.objects.filter(
-                date__year=period.year).values("deputy_id")),
+            filter=Q(pk__in=DeputyYear.objects.filter(year=period.year, n__gt=0).values("deputy_id")),
         ),
     ).order_by():
         rows[r["township_id"]]["deputies"] = r["n"]
@@ -144,13 +153,14 @@ def _add_deputies(rows, ids, period: Period) -> None:
         "township_id"
     ).annotate(n=Count("pk")).order_by():
         rows[r["township_id"]]["groups"] = r["n"]
-    for r in DutyRecord.objects.filter(
-        deputy__township_id__in=ids, date__range=(period.date_from, period.date_to)
-    ).values("deputy__township_id").annotate(
-        n=Count("pk"), trainings=Count("pk", filter=Q(kind=DutyKind.TRAINING))
-    ).order_by():
-        rows[r["deputy__township_id"]]["duty_records"] = r["n"]
-        rows[r["deputy__township_id"]]["trainings"] = r["trainings"]
+    # Duty records are counted by the database's triggers per township, month and kind
+    # (deputies.duty_counters): a few rows per township, whatever the number of records.
+    for r in DutyMonth.objects.filter(
+        township_id__in=ids, year=period.year, month__range=(period.date_from.month, period.date_to.month)
+    ).values("township_id").annotate(total=Sum("n"), trainings=Sum("n", filter=Q(kind=DutyKind.TRAINING))).order_by():
+        if r["township_id"] in rows:
+            rows[r["township_id"]]["duty_records"] = r["total"] or 0
+            rows[r["township_id"]]["trainings"] = r["trainings"] or 0
 
 
 def _add_stations(rows, ids, period: Period) -> None:
@@ -198,12 +208,11 @@ def _add_sessions(rows, ids, period: Period, quarters) -> None:
         q=ExtractQuarter("date")
     ).values("township_id", "q").annotate(n=Count("pk")).order_by():
         quarters[r["township_id"]]["meetings"][r["q"] - 1] = r["n"]
-    for r in DutyRecord.objects.filter(
-        deputy__township_id__in=ids, date__year=period.year, kind=DutyKind.TRAINING
-    ).annotate(q=ExtractQuarter("date")).values("deputy__township_id", "q").annotate(
-        n=Count("pk")
-    ).order_by():
-        quarters[r["deputy__township_id"]]["trainings"][r["q"] - 1] = r["n"]
+    for r in DutyMonth.objects.filter(township_id__in=ids, year=period.year, kind=DutyKind.TRAINING).values(
+        "township_id", "month"
+    ).annotate(total=Sum("n")).order_by():
+        if r["township_id"] in quarters:
+            quarters[r["township_id"]]["trainings"][(r["month"] - 1) // 3] += r["total"]
     for r in CongressSession.objects.filter(township_id__in=ids, start_date__year=period.year).values(
         "township_id"
     ).annotate(n=Count("pk")).order_by():
@@ -450,8 +459,8 @@ DUTY_BUCKETS = [("0条", 0, 0), ("1-2条", 1, 2), ("3-5条", 3, 5), ("6-10条", 
 def duty_distribution(ids, year: int) -> list[int]:
     """Active deputies of these townships per bucket of their duty record count in ``year``."""
     per_deputy = dict(
-        DutyRecord.objects.filter(deputy__township_id__in=ids, date__year=year)
-        .values("deputy_id").annotate(n=Count("pk")).values_list("deputy_id", "n").order_by())
+        DeputyYear.objects.filter(year=year, deputy_id__in=_active_deputies(ids).values("pk"))
+        .values_list("deputy_id", "n"))
     counts = [0] * len(DUTY_BUCKETS)
     for deputy_id in _active_deputies(ids).values_list("pk", flat=True):
         n = per_deputy.get(deputy_id, 0)

@@ -1,7 +1,12 @@
-"""Rebuild the figure counters from the suggestions (``--check``: only compare and print)."""
+"""Rebuild the figure counters from the suggestions and the duty-record counters from the duty
+records (``--check``: only compare and print)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from django.db import connection
+
+from deputies import duty_counters
+from deputies.services import duty_counters_rebuild
 from suggestions import counters
 from suggestions.services import figure_counters_rebuild
 
@@ -14,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, check=False, **options):
         if check:
-            diffs = counters.differences()
+            diffs = counters.differences() + [(d[:2], d[2], d[3]) for d in duty_counters.differences(connection)]
             for cell, have, want in diffs[:50]:
                 self.stdout.write(f"{cell}: 计数 {have},重算 {want}")
             if diffs:
@@ -22,4 +27,5 @@ class Command(BaseCommand):
             self.stdout.write("计数与全量重算一致。")
             return
         rows = figure_counters_rebuild()
+        duty_counters_rebuild()
         self.stdout.write(f"已重新统计:{rows} 行计数。")
