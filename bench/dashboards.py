@@ -352,12 +352,22 @@ def main():
     print("\nratio to the empty view (goal: county and township <= 10x):")
     for label, seconds, _, _ in results[1:]:
         print(f"  {label:28} {seconds / floor:10.1f}x")
+    from django.db import connection
+
+    from deputies import duty_counters
+
     started = time.perf_counter()
     diffs = counters.differences(limit=10)
-    print(f"\nconsistency check (counters = full recount by the registry): "
+    print(f"\nconsistency check (figure counters = full recount by the registry): "
           f"{'OK' if not diffs else 'DIFFERENT'} in {time.perf_counter() - started:.0f} s")
     for cell, have, want in diffs:
         print(f"  {cell}: counter {have}, recount {want}")
+    started = time.perf_counter()
+    duty_diffs = duty_counters.differences(connection)
+    print(f"consistency check (duty-record counters = recount of the records): "
+          f"{'OK' if not duty_diffs else 'DIFFERENT'} in {time.perf_counter() - started:.0f} s")
+    for diff in duty_diffs[:10]:
+        print(f"  {diff}")
 
 
 if __name__ == "__main__":

@@ -191,8 +191,9 @@ def differences(limit: int | None = None, today=None) -> list[tuple]:
     """[(cell, stored, recounted)] where the counters differ from a full recount ([] when equal),
     both as a page of ``today`` reads them (rows already due may have been folded)."""
     today = today or timezone.localdate()
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if outermost and connection.vendor == "postgresql":  # one snapshot for both reads
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         have, want = _as_of(stored(), today), _as_of(_spans(figures.counter_cells()), today)
