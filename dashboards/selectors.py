@@ -457,17 +457,20 @@ DUTY_BUCKETS = [("0条", 0, 0), ("1-2条", 1, 2), ("3-5条", 3, 5), ("6-10条", 
 
 
 def duty_distribution(ids, year: int) -> list[int]:
-    """Active deputies of these townships per bucket of their duty record count in ``year``."""
-    per_deputy = dict(
-        DeputyYear.objects.filter(year=year, deputy_id__in=_active_deputies(ids).values("pk"))
-        .values_list("deputy_id", "n"))
+    """Active deputies of these townships per bucket of their duty record count in ``year``
+    (the counts kept by the triggers, bucketed by the database: one query, five rows)."""
+    from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+    from django.db.models.functions import Coalesce
+
+    n = Coalesce(Subquery(DeputyYear.objects.filter(deputy_id=OuterRef("pk"), year=year).values("n")[:1]),
+                 Value(0))
+    bucket = Case(*[When(_n__gte=low, _n__lte=high, then=Value(i)) for i, (_, low, high) in enumerate(DUTY_BUCKETS)],
+                  default=Value(-1), output_field=IntegerField())
     counts = [0] * len(DUTY_BUCKETS)
-    for deputy_id in _active_deputies(ids).values_list("pk", flat=True):
-        n = per_deputy.get(deputy_id, 0)
-        for i, (_, low, high) in enumerate(DUTY_BUCKETS):
-            if low <= n <= high:
-                counts[i] += 1
-                break
+    rows = _active_deputies(ids).annotate(_n=n).annotate(_b=bucket).values("_b").annotate(c=Count("pk")).order_by()
+    for row in rows:
+        if row["_b"] >= 0:
+            counts[row["_b"]] = row["c"]
     return counts
 
 

@@ -630,3 +630,5 @@ class FigureCounter(models.Model):
             models.UniqueConstraint(fields=["township", "department_id", "key", "span", "bucket", "due"],
                                     name="figurecounter_unique_cell"),
         ]
+        # A page reads one period's rows (span, bucket) of some townships.
+        indexes = [models.Index(fields=["span", "bucket", "due"], name="figurecounter_period")]

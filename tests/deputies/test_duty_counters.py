@@ -45,3 +45,16 @@ def test_the_county_dashboard_reads_no_duty_record(client):
     assert [q["sql"] for q in ctx.captured_queries if '"deputies_dutyrecord"' in q["sql"]] == []
     row = response.context["overview"].rows[0]
     assert (row["duty_records"], row["trainings"], row["no_records"]) == (1, 1, 0)
+
+
+def test_duty_distribution_buckets_the_deputies_by_their_records_of_the_year():
+    from dashboards.selectors import duty_distribution
+
+    township = TownshipFactory(county=CountyFactory())
+    none, one, three = (deputy_with_account(township) for _ in range(3))
+    day = datetime.date(2026, 5, 1)
+    DutyRecord.objects.create(deputy=one, kind=DutyKind.TRAINING, date=day, content="培训")
+    DutyRecord.objects.create(deputy=none, kind=DutyKind.TRAINING, date=day.replace(year=2025), content="去年")
+    for i in range(3):
+        DutyRecord.objects.create(deputy=three, kind=DutyKind.INSPECTION, date=day, content="视察", source_key=f"s{i}")
+    assert duty_distribution([township.pk], 2026) == [1, 1, 1, 0, 0]
