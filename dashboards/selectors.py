@@ -457,20 +457,19 @@ DUTY_BUCKETS = [("0条", 0, 0), ("1-2条", 1, 2), ("3-5条", 3, 5), ("6-10条", 
 
 
 def duty_distribution(ids, year: int) -> list[int]:
-    """Active deputies of these townships per bucket of their duty record count in ``year``
-    (the counts kept by the triggers, bucketed by the database: one query, five rows)."""
-    from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
-    from django.db.models.functions import Coalesce
+    """Active deputies of these townships per bucket of their duty record count in ``year``,
+    from the counts kept by the triggers (bucketed by the database: two queries, a few rows)."""
+    from django.db.models import Case, IntegerField, Value, When
 
-    n = Coalesce(Subquery(DeputyYear.objects.filter(deputy_id=OuterRef("pk"), year=year).values("n")[:1]),
-                 Value(0))
-    bucket = Case(*[When(_n__gte=low, _n__lte=high, then=Value(i)) for i, (_, low, high) in enumerate(DUTY_BUCKETS)],
-                  default=Value(-1), output_field=IntegerField())
+    bucket = Case(*[When(n__gte=low, n__lte=high, then=Value(i)) for i, (_, low, high) in enumerate(DUTY_BUCKETS)],
+                  default=Value(0), output_field=IntegerField())
+    active = _active_deputies(ids)
     counts = [0] * len(DUTY_BUCKETS)
-    rows = _active_deputies(ids).annotate(_n=n).annotate(_b=bucket).values("_b").annotate(c=Count("pk")).order_by()
+    rows = (DeputyYear.objects.filter(year=year, deputy_id__in=active.values("pk")).annotate(_b=bucket)
+            .values("_b").annotate(c=Count("pk")).order_by())
     for row in rows:
-        if row["_b"] >= 0:
-            counts[row["_b"]] = row["c"]
+        counts[row["_b"]] += row["c"]
+    counts[0] += active.count() - sum(counts)  # no row (or 0): no record this year
     return counts
 
 

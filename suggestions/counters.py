@@ -36,7 +36,7 @@ from collections import defaultdict
 
 from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models.functions import ExtractMonth, TruncDate
 from django.utils import timezone
 
 from congress.workdays import WorkCalendar
@@ -330,9 +330,9 @@ def by_month(keys, *, townships=None, year: int, today=None) -> dict[str, list[i
 
 class Year:
     """The township-total counters of some townships for one dashboard period (a year or a
-    quarter), read in one query: one row per township and key for the period, plus the months
-    of the year for the few ``monthly`` keys of the monthly chart — at most townships × (keys +
-    12 × monthly keys) rows, whatever the number of suggestions. Every suggestion number of a
+    quarter), read in two queries: one row per township and key for the period, and the months
+    of the year for the few ``monthly`` keys of the monthly chart (summed over the townships) —
+    whatever the number of suggestions. Every suggestion number of a
     dashboard page is summed from it in memory."""
 
     def __init__(self, townships, date_from, date_to, today=None, monthly=()):
@@ -341,17 +341,16 @@ class Year:
         if _period_q(date_from, date_to) == Q(span="m", bucket__range=(date_from, date_to)):
             raise ValueError("a dashboard period is a year or a quarter")
         year = (datetime.date(date_from.year, 1, 1), datetime.date(date_from.year, 12, 31))
-        qs = FigureCounter.objects.filter(township_id__in=townships, department_id=TOTAL, due__lt=today).filter(
-            _period_q(date_from, date_to) | Q(span="-") | Q(span="m", key__in=list(monthly), bucket__range=year))
+        base = FigureCounter.objects.filter(township_id__in=townships, department_id=TOTAL, due__lt=today).order_by()
         self.cells: dict = {t: defaultdict(int) for t in townships}  # {township: {key: n}}
+        for t, key, n in base.filter(_period_q(date_from, date_to) | Q(span="-")).values_list(
+                "township_id", "key").annotate(n=Sum("value")):
+            self.cells[t][key] += n
         self.months: dict = {key: [0] * 12 for key in monthly}
-        self.monthly = set(monthly)
-        for t, key, span, bucket, n in qs.values_list("township_id", "key", "span", "bucket").annotate(
-                n=Sum("value")).order_by():
-            if span == "m":
-                self.months[key][bucket.month - 1] += n
-            else:
-                self.cells[t][key] += n
+        if monthly:
+            for key, month, n in base.filter(span="m", key__in=list(monthly), bucket__range=year).values_list(
+                    "key", ExtractMonth("bucket")).annotate(n=Sum("value")):
+                self.months[key][month - 1] += n
 
     def by_township(self) -> dict:
         return {t: _figures(sums) for t, sums in self.cells.items()}
