@@ -20,3 +20,5 @@ class CongressConfig(AppConfig):
         register("管理后台", "admin:index", "speedometer2", p.is_superuser | p.is_county_viewer | p.is_presidium_staff, order=80)
         register("修改密码", "portal:password_change", "key", p.is_authenticated, order=95)
         register("提醒方式", "portal:notice_settings", "bell-fill", p.is_authenticated, order=92)
+        register("导出任务", "portal:exports", "download", p.is_superuser | p.is_county_viewer | p.is_presidium_staff,
+                 order=85)

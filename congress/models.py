@@ -592,3 +592,80 @@ class PhoneReveal(models.Model):
     def subject_label(self) -> str:
         kind, _, pk = self.subject.partition(":")
         return f"{self.SUBJECT_KINDS.get(kind, kind)} #{pk}" if pk else self.subject
+
+
+class ExportJob(models.Model):
+    """A long xlsx export built by the worker (导出任务, see :mod:`congress.export_jobs`).
+
+    Started by the same export button as a short export when the table has more than
+    ``EXPORT_SYNC_MAX_ROWS`` rows. ``scope`` holds the township ids the owner could see when
+    they asked (the task reads no row outside it). The file lies under ``MEDIA_ROOT/exports/``
+    and is served only to its owner by the media view, until ``expires_at``.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "正在生成"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+        EXPIRED = "expired", "已过期"
+
+    # The media view serves ``file`` to this user only (not even to a system administrator),
+    # named by ``filename``.
+    PRIVATE_FILE_OWNER_FIELD = "owner"
+    DOWNLOAD_NAME_FIELD = "filename"
+
+    owner = models.ForeignKey(User, verbose_name="申请人", on_delete=models.CASCADE, related_name="export_jobs")
+    kind = models.CharField("导出内容", max_length=50)
+    title = models.CharField("标题", max_length=200)
+    filename = models.CharField("文件名", max_length=200)
+    parameters = models.JSONField("参数", default=dict, blank=True)
+    scope = models.JSONField("可见乡镇", default=list, blank=True, help_text="申请时申请人可查看的乡镇编号")
+    fingerprint = models.CharField("参数指纹", max_length=64, db_index=True)
+    token = models.CharField("文件令牌", max_length=32, unique=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    progress_done = models.PositiveIntegerField("已完成行数", default=0)
+    progress_total = models.PositiveIntegerField("总行数", default=0)
+    attempts = models.PositiveSmallIntegerField("已尝试次数", default=0)
+    lease_until = models.DateTimeField("占用截止", null=True, blank=True)
+    enqueued_at = models.DateTimeField("最近入队时间", null=True, blank=True)
+    file = models.FileField("文件", upload_to="exports/", blank=True)
+    error = models.TextField("错误", blank=True)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    expires_at = models.DateTimeField("文件保留至", db_index=True)
+
+    class Meta:
+        verbose_name = "导出任务"
+        verbose_name_plural = "导出任务"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="done") | (Q(finished_at__isnull=False) & ~Q(file="")),
+                name="exportjob_done_has_file",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_done__lte=models.F("progress_total")) | Q(progress_total=0),
+                name="exportjob_progress_within_total",
+            ),
+            # One waiting or running job per person and table: a double click starts one.
+            models.UniqueConstraint(
+                fields=["owner", "fingerprint"], condition=Q(status__in=["queued", "running"]),
+                name="exportjob_one_active_per_table",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title}({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        from .figures import percent
+
+        return min(100, int(percent(self.progress_done, self.progress_total) or 0))
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -107,12 +107,21 @@ _broker_skip_until = 0.0
 
 
 def publish(delivery_ids: list[int]) -> bool:
-    global _broker_skip_until
-    from .celery import app
     from .tasks import outbox_deliver_task
 
+    return publish_task(outbox_deliver_task, [list(delivery_ids)],
+                        what=f"{len(delivery_ids)} 条待发消息将由定时任务补发")
+
+
+def publish_task(task, args: list, *, what: str) -> bool:
+    """Send ``task(*args)`` to the broker best-effort: False (logged with ``what``, never raised)
+    when the broker is down; then the broker is skipped for ``BROKER_RETRY_AFTER_SECONDS`` and
+    a beat sweep picks the work up from the database."""
+    global _broker_skip_until
+    from .celery import app
+
     if app.conf.task_always_eager:  # tests and scripts: no broker involved
-        outbox_deliver_task.apply_async(args=[list(delivery_ids)])
+        task.apply_async(args=args)
         return True
     if time.monotonic() < _broker_skip_until:
         return False
@@ -122,10 +131,10 @@ def publish(delivery_ids: list[int]) -> bool:
                 max_retries=1, interval_start=0, interval_step=0,
                 timeout=_setting("BROKER_PUBLISH_TIMEOUT", 1),
             )
-            outbox_deliver_task.apply_async(args=[list(delivery_ids)], connection=conn, retry=False)
-    except Exception as exc:  # broker down or slow: the beat sweep sends these rows later
+            task.apply_async(args=args, connection=conn, retry=False)
+    except Exception as exc:  # broker down or slow: a beat sweep does the work later
         _broker_skip_until = time.monotonic() + _setting("BROKER_RETRY_AFTER_SECONDS", 30)
-        logger.warning("消息队列不可用,%s 条待发消息将由定时任务补发: %s", len(delivery_ids), exc)
+        logger.warning("消息队列不可用,%s: %s", what, exc)
         return False
     return True
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -202,6 +203,19 @@ OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 HEARTBEAT_SECONDS = env.int("HEARTBEAT_SECONDS", default=30)
 HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env.int("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", default=5 * 60)
 HEALTH_OUTBOX_MAX_AGE_SECONDS = env.int("HEALTH_OUTBOX_MAX_AGE_SECONDS", default=30 * 60)
+# congress: long exports (导出任务, congress/export_jobs.py). Above EXPORT_SYNC_MAX_ROWS rows an
+# xlsx is built by the worker; the sweep publishes jobs the broker never got and deletes files
+# older than EXPORT_KEEP_HOURS.
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=2000)
+EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=72)
+EXPORT_PROGRESS_EVERY = env.int("EXPORT_PROGRESS_EVERY", default=500)
+EXPORT_MAX_ATTEMPTS = env.int("EXPORT_MAX_ATTEMPTS", default=3)
+EXPORT_LEASE_SECONDS = env.int("EXPORT_LEASE_SECONDS", default=300)
+EXPORT_REQUEUE_SECONDS = env.int("EXPORT_REQUEUE_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE["congress-export-sweep"] = {
+    "task": "congress.export_sweep",
+    "schedule": env.int("EXPORT_SWEEP_SECONDS", default=60),
+}
 CELERY_BEAT_SCHEDULE["congress-prune-idempotency-keys"] = {
     "task": "congress.prune_idempotency_keys",
     "schedule": 6 * 3600,
@@ -211,6 +225,12 @@ CELERY_BEAT_SCHEDULE["congress-prune-idempotency-keys"] = {
 CELERY_BEAT_SCHEDULE["suggestions-retention"] = {
     "task": "suggestions.retention_apply",
     "schedule": 24 * 3600,
+}
+# suggestions: 回访, once a day in office hours: citizens who have not rated a reply N working
+# days after it get one SMS inviting them to rate (exactly once per item; suggestions/callbacks.py).
+CELERY_BEAT_SCHEDULE["suggestions-callback-sweep"] = {
+    "task": "suggestions.callback_sweep",
+    "schedule": crontab(hour=env.int("SUGGESTION_CALLBACK_HOUR", default=10), minute=0),
 }
 # suggestions: due-soon / due-today / overdue reminders and escalation (exactly once per
 # suggestion, stage, cycle and kind; see suggestions/reminders.py).

@@ -27,3 +27,18 @@ def prune_idempotency_keys() -> int:
     from .idempotency import idempotency_prune
 
     return idempotency_prune()
+
+
+# A long export may take minutes: its own limits (the default is 5 minutes for every task).
+@shared_task(name="congress.export_run", time_limit=30 * 60, soft_time_limit=28 * 60)
+def export_run_task(job_id: int) -> bool:
+    from .export_jobs import export_job_run
+
+    return export_job_run(job_id=job_id)
+
+
+@shared_task(name="congress.export_sweep")
+def export_sweep_task() -> dict:
+    from .export_jobs import export_sweep
+
+    return export_sweep()

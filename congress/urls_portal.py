@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from congress.views import portal, twofactor
+from congress.views import exports, portal, twofactor
 
 app_name = "portal"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("notifications/read/", portal.notifications_read, name="notifications_read"),
     path("notifications/<int:pk>/open/", portal.notification_open, name="notification_open"),
     path("notifications/settings/", portal.notice_settings, name="notice_settings"),
+    path("exports/", exports.export_jobs, name="exports"),
 ]

@@ -11,12 +11,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from congress import permissions as p
+from congress.export_jobs import export_sync_max_rows
 from congress.models import County, Township
+from congress.views.exports import start_export
 from congress.workdays import missing_calendar_years
 from deputies.models import Deputy, DutyRecord
 from liaison_stations.models import Station
 
-from . import selectors
+from . import export_kinds, selectors
 from .annex import annex_docx
 from .definitions import figure_definitions
 from .exports import DOCX, XLSX, attachment, xlsx_bytes
@@ -225,9 +227,15 @@ def records(request, figure):
     headers = [label for label, _ in listing.columns]
     scope = township.name if township else "全县"
     if request.GET.get("export") == "xlsx":
+        title, filename = export_kinds.records_title(listing, scope, period)
+        if listing.queryset.count() > export_sync_max_rows():  # long: built by the worker
+            parameters = export_kinds.records_parameters(
+                figure=figure, period=period, today=today, quarter=quarter,
+                population=request.GET.get("population") or "all", scope_label=scope)
+            return start_export(request, kind=export_kinds.RECORDS, parameters=parameters, title=title,
+                                filename=filename, township_ids=townships.values_list("pk", flat=True))
         rows = [[fn(obj) for _, fn in listing.columns] for obj in listing.queryset]
-        return attachment(xlsx_bytes(f"{scope}{listing.title}({period.label})", headers, rows),
-                          f"{scope}{listing.title}-{period.label}.xlsx", XLSX)
+        return attachment(xlsx_bytes(title, headers, rows), filename, XLSX)
     page = Paginator(listing.queryset, 50).get_page(request.GET.get("page"))
     rows = [[fn(obj) for _, fn in listing.columns] for obj in page]
     return render(request, "dashboards/records.html", {

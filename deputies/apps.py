@@ -21,7 +21,10 @@ class DeputiesConfig(AppConfig):
     def ready(self):
         from congress.portal_menu import register
 
+        from . import export_kinds
         from .predicates import is_linked_deputy
+
+        export_kinds.register()
 
         register("记一笔履职", "deputies:record_add", "plus-circle", is_linked_deputy)
         register("履职档案", "deputies:records", "journal-check", is_linked_deputy)

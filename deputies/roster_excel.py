@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from congress.exports import safe_row
@@ -596,43 +598,56 @@ def _district_text(deputy) -> str:
     return f"第{d.number}选区" if d else ""
 
 
-def roster_workbook(deputies, *, show_phone) -> bytes:
+def roster_rows(deputies, *, show_phone):
+    for d in deputies:
+        yield safe_row([
+            d.name,
+            d.get_gender_display(),
+            d.ethnicity,
+            d.birth_date.strftime("%Y-%m") if d.birth_date else "",
+            d.get_political_status_display(),
+            d.get_education_display() if d.education else "",
+            d.occupation,
+            d.employer,
+            d.get_category_display(),
+            _district_text(d),
+            d.group.name if d.group else "",
+            d.levels_display,
+            (d.phone if show_phone(d) else mask_phone(d.phone)),
+            "是" if d.is_presidium_member else "否",
+        ])
+
+
+def roster_workbook(deputies, *, show_phone, target=None, on_row=None):
     """The roster as .xlsx with the same columns the import reads. ``show_phone(deputy)`` says
-    whether this reader may see the number; otherwise it is masked (138****1234)."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "代表花名册"
-    ws.append(HEADERS)
-    for cell in ws[1]:
+    whether this reader may see the number; otherwise it is masked (138****1234).
+
+    Streamed (openpyxl write-only), so the long export of a county's roster
+    (:mod:`congress.export_jobs`) holds one row at a time: with ``target`` (a path or file) the
+    sheet is written there and the number of rows returned, ``on_row(n)`` called after each;
+    without it the bytes are returned."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("代表花名册")
+    for index, column in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.freeze_panes = "A2"
+    xlsx_print_setup(ws, title="代表花名册", header_rows=1, landscape=True, columns=len(COLUMNS))
+    header = []
+    for text in HEADERS:
+        cell = WriteOnlyCell(ws, value=text)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
-    for d in deputies:
-        ws.append(
-            safe_row([
-                d.name,
-                d.get_gender_display(),
-                d.ethnicity,
-                d.birth_date.strftime("%Y-%m") if d.birth_date else "",
-                d.get_political_status_display(),
-                d.get_education_display() if d.education else "",
-                d.occupation,
-                d.employer,
-                d.get_category_display(),
-                _district_text(d),
-                d.group.name if d.group else "",
-                d.levels_display,
-                (d.phone if show_phone(d) else mask_phone(d.phone)),
-                "是" if d.is_presidium_member else "否",
-            ])
-        )
-    for index, column in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = column.width
-    ws.freeze_panes = "A2"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
-    xlsx_print_setup(ws, title="代表花名册", header_rows=1, landscape=True)
+        header.append(cell)
+    ws.append(header)
+    count = 0
+    for row in roster_rows(deputies, show_phone=show_phone):
+        ws.append(row)
+        count += 1
+        if on_row:
+            on_row(count)
+    if target is not None:
+        wb.save(target)
+        return count
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

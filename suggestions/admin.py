@@ -25,6 +25,7 @@ from . import services, workflow
 from .models import (
     Category,
     ChangeRequest,
+    CitizenCallback,
     DeadlineSettings,
     OPEN_STATES,
     Reminder,
@@ -412,7 +413,8 @@ class ChangeRequestAdmin(TownshipScopedAdmin):
 
 @admin.register(DeadlineSettings)
 class DeadlineSettingsAdmin(TownshipScopedAdmin):
-    list_display = ["township", "reply_months", "complex_reply_months", "evaluation_workdays", "rehandle_limit"]
+    list_display = ["township", "reply_months", "complex_reply_months", "evaluation_workdays", "rehandle_limit",
+                    "callback_workdays", "class_d_counts_as"]
 
 
 @admin.register(Category)
@@ -441,6 +443,21 @@ class CategoryAdmin(admin.ModelAdmin):
 class ReminderAdmin(TownshipScopedAdmin):
     list_display = ["suggestion", "stage", "cycle", "kind", "recipients", "created_at"]
     list_filter = ["kind", "stage"]
+    search_fields = ["suggestion__code"]
+    list_select_related = ["suggestion"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CitizenCallback)
+class CitizenCallbackAdmin(TownshipScopedAdmin):
+    """回访邀请 (read-only): one row per item whose citizen was invited to rate."""
+
+    list_display = ["suggestion", "replied_at", "created_at"]
     search_fields = ["suggestion__code"]
     list_select_related = ["suggestion"]
 

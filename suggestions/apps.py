@@ -17,7 +17,8 @@ def _counters_after_migrate(sender, using="default", **kwargs):
 
 
 def _calendar_changed(sender, **kwargs):
-    """Stage times count working days: recount once the calendar change is committed."""
+    """Stage times count working days, and a township's settings can decide what a figure
+    counts (class D): recount once such a change is committed."""
     from django.db import transaction
 
     from .tasks import figure_counters_rebuild_task
@@ -42,4 +43,7 @@ class SuggestionsConfig(AppConfig):
                  p.is_presidium_staff | p.is_deputy | p.is_station_admin)
         post_migrate.connect(_counters_after_migrate, sender=self, dispatch_uid="suggestions.counters_after_migrate")
         post_save.connect(_calendar_changed, sender=CalendarOverride, dispatch_uid="suggestions.calendar_saved")
+        # A township's setting can change which figures count a row (class D in 解决率).
+        post_save.connect(_calendar_changed, sender="suggestions.DeadlineSettings",
+                          dispatch_uid="suggestions.settings_saved")
         post_delete.connect(_calendar_changed, sender=CalendarOverride, dispatch_uid="suggestions.calendar_deleted")

@@ -14,10 +14,13 @@ or sent — twice:
 | ``revisit`` | replied, not rated by the citizen after N working days (once) | a link to rate it |
 
 The texts are the templates of :mod:`congress.notices.catalog`. The suggestion services call
-:func:`citizen_notice_add` at those transitions; the 回访 sweep is not built yet.
+:func:`citizen_notice_add` at those transitions; the daily 回访 sweep (:mod:`suggestions.callbacks`)
+writes ``revisit``, choosing its candidates with :data:`MAY_BE_TOLD`, the same rule as
+:func:`citizen_may_be_told` written as a query.
 """
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 
 from congress.notices.catalog import NoticeKind
@@ -33,9 +36,19 @@ def citizen_may_be_told(suggestion: Suggestion) -> bool:
     return bool(suggestion.submitter_phone and suggestion.consent_at and not suggestion.is_anonymous)
 
 
+# The rule above as a query (a test checks they agree).
+MAY_BE_TOLD = ~Q(submitter_phone="") & Q(consent_at__isnull=False, is_anonymous=False)
+
+
+def reply_notice_key(suggestion_id: int, cycle: int) -> str:
+    """The outbox key of the ``replied`` SMS of one handling cycle."""
+    return f"suggestion:{suggestion_id}:citizen:{NoticeKind.REPLIED}:{cycle}"
+
+
 def rating_link(suggestion: Suggestion) -> str:
-    """The tracking page with the code filled in; the citizen adds the phone digits and rates."""
-    return f"{settings.SITE_URL}{reverse('suggestions_public:track')}?code={suggestion.code}"
+    """A short link (``/r/<code>/``, so the SMS stays one message) to the tracking page with the
+    code filled in; the citizen adds the phone digits and rates."""
+    return f"{settings.SITE_URL}{reverse('suggestions_public:rate_link', args=[suggestion.code])}"
 
 
 def _params(suggestion: Suggestion, kind: str) -> dict:
@@ -55,10 +68,13 @@ def citizen_notice_add(*, suggestion: Suggestion, kind: str):
     if not citizen_may_be_told(suggestion):
         return None
     # A reply is told once per handling cycle; every other notice once per item.
-    cycle = suggestion.rehandle_count if kind == NoticeKind.REPLIED else 0
+    if kind == NoticeKind.REPLIED:
+        key = reply_notice_key(suggestion.pk, suggestion.rehandle_count)
+    else:
+        key = f"suggestion:{suggestion.pk}:citizen:{kind}:0"
     row = delivery_add(
         channel="sms", address=suggestion.submitter_phone, template=kind,
-        params=_params(suggestion, kind), dedupe_key=f"suggestion:{suggestion.pk}:citizen:{kind}:{cycle}",
+        params=_params(suggestion, kind), dedupe_key=key,
     )
     if row is not None:
         publish_after_commit([row.pk])

@@ -85,15 +85,18 @@ def start_rehandle_cycle(suggestion: Suggestion, *, settings: DeadlineSettings, 
 # --- the rating window ---------------------------------------------------------------------------
 
 
-def rating_deadline(suggestion: Suggestion, settings: DeadlineSettings | None = None) -> datetime.date | None:
+def rating_deadline(suggestion: Suggestion, settings: DeadlineSettings | None = None,
+                    calendar: WorkCalendar | None = None) -> datetime.date | None:
     """The last day to rate the latest reply: ``evaluation_workdays`` working days after it
-    (the deputy's direct answer counts as the reply for the citizen)."""
+    (the deputy's direct answer counts as the reply for the citizen). A sweep over many items
+    passes one ``calendar``."""
     replied = suggestion.replied_at or (suggestion.closed_at if suggestion.direct_answer else None)
     if replied is None:
         return None
     settings = settings or DeadlineSettings.for_township(suggestion.township_id)
     day = timezone.localdate(replied)
-    return WorkCalendar([day.year, day.year + 1]).add_workdays(day, settings.evaluation_workdays)
+    calendar = calendar or WorkCalendar([day.year, day.year + 1])
+    return calendar.add_workdays(day, settings.evaluation_workdays)
 
 
 def rating_is_late(suggestion: Suggestion, today: datetime.date, settings: DeadlineSettings | None = None) -> bool:

@@ -38,7 +38,17 @@ from django.utils import timezone
 from congress.figures import ROUNDING_RULE, percent
 from congress.workdays import WorkCalendar
 
-from .models import OPEN_STATES, Channel, Kind, Rating, ReplyClass, State, Suggestion
+from .models import (
+    OPEN_STATES,
+    Channel,
+    ClassDCounting,
+    DeadlineSettings,
+    Kind,
+    Rating,
+    ReplyClass,
+    State,
+    Suggestion,
+)
 
 # --- populations ---------------------------------------------------------------------------------
 
@@ -86,6 +96,21 @@ def _first_reply_by_deadline() -> Q:
 
 
 RATED_IN_TIME = ~Q(rating="") & Q(rating_late=False)
+
+
+def class_d_left_out() -> Q:
+    """Class D (留作参考) replies of the townships whose setting
+    (``DeadlineSettings.class_d_counts_as``) leaves them out of 解决率. Every figure that reads
+    reply classes goes through here; by default (no setting, or 按C类计算) D counts as C does:
+    a reply, not a solved one."""
+    return Q(reply_class=ReplyClass.D, township_id__in=DeadlineSettings.objects.filter(
+        class_d_counts_as=ClassDCounting.EXCLUDED).values("township_id"))
+
+
+CLASS_D_RULE = (
+    "D类(留作参考)答复默认与C类同样计算(计入分母,不算已解决);乡镇在“建议办理时限设置”中"
+    "选择“不计入解决率”的,其D类答复不计入解决率的分子和分母(仍计入已答复和办复率)。"
+)
 
 
 @dataclass(frozen=True)
@@ -169,8 +194,11 @@ COUNTS: dict[str, CountFigure] = {
                         | Q(rating="", state=State.CLOSED)
                         | Q(rating="", state=State.REPLIED, due_date__lt=today))),
         CountFigure("class_a", "A类答复", "已解决(A类)的建议",
-                    "本期交办、已答复且答复类别为A类(已解决或采纳)的。", "dispatched_at",
+                    "本期交办、已答复且(最近一次)答复类别为A类(已解决或采纳)的。", "dispatched_at",
                     Q(first_replied_at__isnull=False, reply_class=ReplyClass.A)),
+        CountFigure("resolution_base", "计入解决率的答复", "计入解决率的已答复建议",
+                    "本期交办、已答复的事项(A、B、C、D类)。" + CLASS_D_RULE, "dispatched_at",
+                    lambda today: Q(first_replied_at__isnull=False) & ~class_d_left_out()),
         CountFigure("due", "本期到期", "答复期限在本期的建议",
                     "已交办且首次答复期限(含经批准的延期,不含重新办理期限)在本期内的事项。", "deadline",
                     Q(dispatched_at__isnull=False)),
@@ -195,7 +223,9 @@ RATES: dict[str, RateFigure] = {
                    "满意率 = (满意 + 基本满意) ÷ 按期评价;逾期未评价的不计入。",
                    "satisfied_or_basic", "evaluated"),
         RateFigure("satisfied_rate", "其中满意", "满意占比 = 满意 ÷ 按期评价。", "satisfied", "evaluated"),
-        RateFigure("resolution_rate", "解决率", "解决率 = A类答复 ÷ 已答复。", "class_a", "replied"),
+        RateFigure("resolution_rate", "解决率",
+                   "解决率 = A类答复 ÷ 计入解决率的答复(已答复;D类留作参考默认同C类计入分母,乡镇可设为不计入)。",
+                   "class_a", "resolution_base"),
     ]
 }
 

@@ -305,7 +305,7 @@ class ReplyForm(_ActionForm):
     submit_label = "正式答复"
     reply_class = forms.ChoiceField(label="答复类别", choices=ReplyClass.choices, widget=forms.RadioSelect)
     text = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 5}),
-                           help_text="C类答复须说明暂不能解决的原因。")
+                           help_text="C类答复须说明暂不能解决的原因;D类(留作参考)用于不具备办理条件、供今后工作参考的建议。")
     attachments = MultiplePhotoField(label="附件(答复函扫描件等,可选)", image=False, max_files=5,
                                      widget=MultipleFileInput())
 

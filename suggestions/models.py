@@ -66,6 +66,7 @@ class EventKind(models.TextChoices):
     REHANDLE = "rehandle", "不满意,重新办理"
     CLOSE = "close", "销单"
     CITIZEN_RATE = "citizen_rate", "群众评价"
+    CALLBACK = "callback", "回访邀请"
     REVISE = "revise", "修订建议内容"
 
 
@@ -97,6 +98,14 @@ class ReplyClass(models.TextChoices):
     A = "A", "A类:已解决或采纳"
     B = "B", "B类:列入计划逐步解决"
     C = "C", "C类:因条件限制暂不能解决"
+    D = "D", "D类:留作参考"
+
+
+class ClassDCounting(models.TextChoices):
+    """How a township counts class D (留作参考) replies in 解决率 (suggestions.figures)."""
+
+    AS_C = "as_c", "按C类计算(计入分母,不计为已解决)"
+    EXCLUDED = "excluded", "不计入解决率(分子、分母均不计)"
 
 
 class Rating(models.TextChoices):
@@ -150,6 +159,14 @@ class DeadlineSettings(TownshipScopedModel):
     rehandle_months = models.PositiveSmallIntegerField("重新办理答复时限(月)", default=2)
     rehandle_limit = models.PositiveSmallIntegerField("最多重新办理次数", default=1)
     remind_before_workdays = models.PositiveSmallIntegerField("提前提醒(工作日)", default=3)
+    callback_workdays = models.PositiveSmallIntegerField(
+        "回访邀请(答复后工作日)", default=5,
+        help_text="答复后满该工作日数、群众仍未评价(且在评价期限内)的,短信邀请群众评价一次;0为不发送。",
+    )
+    class_d_counts_as = models.CharField(
+        "D类答复(留作参考)计算口径", max_length=10, choices=ClassDCounting.choices, default=ClassDCounting.AS_C,
+        help_text="解决率 = A类答复 ÷ 计入解决率的答复。默认D类与C类相同:计入分母、不算已解决。",
+    )
 
     class Meta:
         verbose_name = "建议办理时限设置"
@@ -559,6 +576,29 @@ class Reminder(TownshipScopedModel):
                 fields=["suggestion", "stage", "cycle", "kind"], name="reminder_once_per_stage_cycle_kind"
             )
         ]
+
+
+class CitizenCallback(TownshipScopedModel):
+    """The 回访 invitation (an SMS asking the citizen to rate), at most one per suggestion: the
+    sweep (:mod:`suggestions.callbacks`) inserts the row first (claim, under the unique
+    suggestion) and only the inserter writes the SMS and the timeline row."""
+
+    suggestion = models.OneToOneField(
+        Suggestion, verbose_name="建议", on_delete=models.CASCADE, related_name="citizen_callback"
+    )
+    replied_at = models.DateTimeField("所回访的答复时间")
+    claim_token = models.CharField("领取标记", max_length=32, db_index=True)
+    created_at = models.DateTimeField("邀请时间", auto_now_add=True)
+
+    TOWNSHIP_FIELD = "suggestion__township"
+
+    class Meta:
+        verbose_name = "回访邀请"
+        verbose_name_plural = "回访邀请"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"回访 {self.suggestion}"
 
 
 class ReplyDeadline(models.Model):

@@ -39,6 +39,7 @@ from .models import (
     ProgressNote,
     Rating,
     ReplyAttachment,
+    ReplyClass,
     State,
     Suggestion,
     SuggestionEvent,
@@ -734,8 +735,8 @@ def suggestion_add_progress(*, actor, suggestion, text: str, seen_state=None) ->
 @transaction.atomic
 def suggestion_reply(*, actor, suggestion, reply_class: str, text: str, attachments=(), seen_state=None) -> SuggestionReply:
     text = (text or "").strip()
-    if reply_class not in ("A", "B", "C"):
-        raise ValidationError({"reply_class": "请选择答复类别(A/B/C)。"})
+    if reply_class not in ReplyClass.values:
+        raise ValidationError({"reply_class": "请选择答复类别(A/B/C/D)。"})
     if not text:
         raise ValidationError({"text": "请填写答复内容。"})
     if reply_class == "C" and len(text) < 10:

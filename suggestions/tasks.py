@@ -44,3 +44,13 @@ def figure_counters_fold_task() -> int:
     from .services import figure_counters_fold
 
     return figure_counters_fold()
+
+
+@shared_task(name="suggestions.callback_sweep", max_retries=3, default_retry_delay=300, acks_late=True)
+def callback_sweep_task(today: str | None = None) -> dict:
+    """Daily: the 回访 SMS inviting citizens who have not rated a reply (each item once)."""
+    import datetime
+
+    from .callbacks import callback_sweep
+
+    return callback_sweep(today=datetime.date.fromisoformat(today) if today else None)

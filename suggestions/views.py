@@ -1,6 +1,8 @@
 """Thin views: validate with a form → fetch with a permission-checking accessor → call one
 service → redirect or render."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -309,6 +312,12 @@ def track(request):
             masked_phone=mask_phone(suggestion.submitter_phone),
         )
     return render(request, "suggestions/public/track.html", context)
+
+
+def rate_link(request, code):
+    """The short link of the citizen SMS (/r/<code>/): the tracking page with the code filled in.
+    It looks nothing up, so it tells nobody whether a code exists."""
+    return redirect(f"{reverse('suggestions_public:track')}?{urlencode({'code': code[:12]})}")
 
 
 def results(request, township):

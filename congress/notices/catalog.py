@@ -99,8 +99,8 @@ TEMPLATES: dict[str, SmsTemplate] = {
         ),
         SmsTemplate(
             NoticeKind.REVISIT,
-            "您反映的问题(查询码{code})已答复,诚邀您对办理结果评价:{link}",
-            (CODE, LINK),
+            "您反映的问题已答复,诚邀您评价办理结果:{link}",
+            (LINK,),
         ),
         SmsTemplate(
             NoticeKind.DEADLINE,

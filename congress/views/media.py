@@ -3,7 +3,9 @@
 The file's owner is the row whose file field holds the requested name; the user must be allowed
 to view it (or, for a photo/attachment row without rules of its own, the record it hangs on,
 following its foreign keys). A model may list ``PUBLIC_FILE_FIELDS`` whose files anyone may see
-(a deputy's portrait on the public board). Anything else answers 404, so a guessed name reveals
+(a deputy's portrait on the public board), or name a ``PRIVATE_FILE_OWNER_FIELD`` whose user alone
+may (an export job's file: not even a system administrator) and a ``DOWNLOAD_NAME_FIELD`` holding
+the (Chinese) name the file downloads as. Anything else answers 404, so a guessed name reveals
 nothing. Pictures are shown inline; every other file downloads as an attachment; both carry
 ``nosniff`` and a sandboxing Content-Security-Policy. With ``MEDIA_X_ACCEL_REDIRECT`` set, nginx
 sends the bytes from its internal location (docs/security.md).
@@ -19,6 +21,7 @@ from django.conf import settings
 from django.db import models
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils._os import safe_join
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from congress.uploads import IMAGE_STORED_EXTENSIONS
@@ -57,6 +60,9 @@ def may_view_file(user, obj, field_name: str, depth: int = 0) -> bool:
         return True
     if not (user and user.is_authenticated and user.is_active):
         return False
+    owner_field = getattr(type(obj), "PRIVATE_FILE_OWNER_FIELD", None)
+    if owner_field:
+        return getattr(obj, f"{owner_field}_id") == user.pk
     if user.is_superuser:
         return True
     perm = _view_perm(type(obj))
@@ -92,9 +98,9 @@ def serve_media(request, path):
         if not os.path.isfile(full_path):
             raise Http404
         response = FileResponse(open(full_path, "rb"), content_type=content_type)
-    filename = os.path.basename(path)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename=\"{filename}\""
+    name_field = getattr(type(owner[0]), "DOWNLOAD_NAME_FIELD", None)
+    filename = (getattr(owner[0], name_field) if name_field else "") or os.path.basename(path)
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["Cache-Control"] = "private, max-age=3600"

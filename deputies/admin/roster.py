@@ -8,8 +8,10 @@ from django.urls import path
 from django.utils import timezone
 
 from congress.admin_base import TownshipScopedAdmin
+from congress.export_jobs import export_sync_max_rows
+from congress.views.exports import start_export
 
-from .. import roster_excel
+from .. import export_kinds, roster_excel
 from ..forms import DeputyAdminForm
 from ..models import Deputy, DeputyGroup, Level, Mandate, MandateStatus
 from .common import PhoneHidingMixin, _xlsx_response
@@ -167,7 +169,13 @@ class DeputyAdmin(RosterImportMixin, LedgerViewsMixin, PhoneHidingMixin, Townshi
         if not self.has_view_permission(request):
             raise PermissionDenied
         deputies = self.get_changelist_instance(request).get_queryset(request)
+        filename = f"代表花名册-{timezone.localdate():%Y%m%d}.xlsx"
+        if deputies.count() > export_sync_max_rows():  # long: built by the worker, as listed
+            ids = list(deputies.values_list("pk", flat=True))
+            townships = sorted(set(deputies.values_list("township_id", flat=True)))
+            return start_export(request, kind=export_kinds.ROSTER, parameters={"ids": ids, "filename": filename},
+                                title=f"代表花名册({len(ids)} 人)", filename=filename, township_ids=townships)
         content = roster_excel.roster_workbook(
             deputies, show_phone=lambda d: request.user.has_perm("deputies.view_deputy_phone", d)
         )
-        return _xlsx_response(content, f"代表花名册-{timezone.localdate():%Y%m%d}.xlsx")
+        return _xlsx_response(content, filename)

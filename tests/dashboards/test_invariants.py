@@ -14,7 +14,7 @@ import datetime
 import pytest
 from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from congress.exceptions import USER_ERRORS
 from congress.models import Township
@@ -30,6 +30,7 @@ from suggestions.models import (
     OPEN_STATES,
     ChangeRequest,
     Channel,
+    DeadlineSettings,
     Kind,
     Rating,
     ReplyDeadline,
@@ -106,7 +107,7 @@ def _act(w, s, action, pick):
             other = w.dept2 if s.lead_department_id == w.dept.pk else w.dept
             services.suggestion_decide_change(actor=w.staff, request=request, approve=True, new_department=other)
         elif action == "reply":
-            services.suggestion_reply(actor=_handler(w, s), suggestion=s, reply_class="ABC"[pick % 3],
+            services.suggestion_reply(actor=_handler(w, s), suggestion=s, reply_class="ABCD"[pick % 4],
                                       text="经研究,受资金和规划条件限制,已列入计划逐步解决。")
         elif action in ("evaluate", "late_evaluate"):
             rating = [Rating.SATISFIED, Rating.BASIC, Rating.UNSATISFIED][pick % 3]
@@ -171,6 +172,8 @@ def independent(rows, period: Period, today) -> dict:
 
     dispatched = [s for s in rows if within(_local(s.dispatched_at))]
     replied = [s for s in dispatched if s.pk in replies]
+    # A township may leave class D (留作参考) out of 解决率; by default D counts as C does.
+    d_left_out = set(DeadlineSettings.objects.filter(class_d_counts_as="excluded").values_list("township_id", flat=True))
     evaluated = [s for s in dispatched if rated_in_time(s)]
     due = [s for s in rows if s.dispatched_at and within(deadlines.get(s.pk))]
     return {
@@ -185,6 +188,8 @@ def independent(rows, period: Period, today) -> dict:
         "satisfied_or_basic": sum(1 for s in evaluated if s.rating in (Rating.SATISFIED, Rating.BASIC)),
         "unrated_late": sum(1 for s in replied if not rated_in_time(s) and window_over(s)),
         "class_a": sum(1 for s in replied if replies[s.pk][-1].reply_class == "A"),
+        "resolution_base": sum(1 for s in replied
+                               if not (s.township_id in d_left_out and replies[s.pk][-1].reply_class == "D")),
         "due": len(due),
         "replied_on_time": sum(
             1 for s in due
@@ -246,9 +251,16 @@ def _generated_histories(monkeypatch):
 
     @settings(max_examples=5, deadline=None, derandomize=True,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-    @given(history=histories)
-    def run(history):
+    @given(history=histories, class_d=st.sampled_from(["as_c", "excluded"]))
+    # Class D replies (pick 3) in a township that leaves them out of 解决率, and one that does not.
+    @example(history=[(D(2026, 2, 12), "suggestion", True, [("dispatch", 1, 0), ("sign", 2, 0), ("reply", 5, 3)]),
+                      (D(2026, 4, 29), "suggestion", True, [("dispatch", 1, 0), ("sign", 2, 0), ("reply", 5, 0)])],
+             class_d="excluded")
+    @example(history=[(D(2026, 2, 12), "suggestion", True, [("dispatch", 1, 0), ("sign", 2, 0), ("reply", 5, 3)])],
+             class_d="as_c")
+    def run(history, class_d):
         with transaction.atomic():
+            DeadlineSettings.objects.update_or_create(township=w.a, defaults={"class_d_counts_as": class_d})
             build(w, clock, history)
             check_invariants(w.a, TODAY)
             transaction.set_rollback(True)

@@ -82,7 +82,7 @@ def test_the_loop_on_the_demo_sends_exactly_the_expected_sms_and_wecom_messages(
     texts = [r for r in aliyun.requests if r["PhoneNumbers"] == CITIZEN]
     assert [r["TemplateCode"] for r in texts] == ["SMS_1", "SMS_3", "SMS_4"]
     assert all(s.code in r["TemplateParam"] for r in texts)
-    assert f"/track/?code={s.code}" in texts[1]["TemplateParam"]
+    assert f"/r/{s.code}/" in texts[1]["TemplateParam"]  # the short rating link
     assert len(aliyun.requests) == 3, "nobody else is texted: no notice in the loop is urgent"
 
     # WeChat Work: one card per thing a person must know or do.

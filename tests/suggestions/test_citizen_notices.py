@@ -23,7 +23,7 @@ def test_replied_carries_a_rating_link_per_cycle(w, settings):
     settings.SITE_URL = "https://rd.example.cn"
     s = submitted(w)
     row = citizen_notice_add(suggestion=s, kind="replied")
-    assert row.params["link"] == f"https://rd.example.cn/track/?code={s.code}"
+    assert row.params["link"] == f"https://rd.example.cn/r/{s.code}/"  # short: one SMS
     assert citizen_notice_add(suggestion=s, kind="replied") is None
     s.rehandle_count = 1
     assert citizen_notice_add(suggestion=s, kind="replied") is not None
@@ -72,7 +72,7 @@ def test_the_loop_tells_the_citizen_once_per_step(w, django_capture_on_commit_ca
         services.suggestion_close(actor=w.staff, suggestion=s)
     assert _citizen_sms() == ["accepted", "replied", "closed"]
     replied = next(m for m in LocmemSmsBackend.outbox if m.template == "replied")
-    assert f"/track/?code={s.code}" in replied.text
+    assert f"/r/{s.code}/" in replied.text
     outbox_sweep()  # a second run of the sender: nothing new
     assert _citizen_sms() == ["accepted", "replied", "closed"]
 

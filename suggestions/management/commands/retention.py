@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from congress.export_jobs import export_jobs_expire, export_jobs_expired
 from suggestions.retention import retention_apply, retention_report
 
 
@@ -10,6 +11,7 @@ class Command(BaseCommand):
         parser.add_argument("--apply", action="store_true", help="真正删除(默认只报告将删除的内容)")
 
     def handle(self, *args, **options):
+        self._exports(options["apply"])
         report = retention_report()
         if not report:
             self.stdout.write("没有超过保存期限的群众个人信息。")
@@ -26,3 +28,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"已删除 {totals['suggestions']} 件建议的反映人信息和 {totals['photos']} 张照片;记录和统计数字保留。"
         ))
+
+    def _exports(self, apply: bool) -> None:
+        """Long-export files past their keeping time (the beat sweep deletes them every minute too)."""
+        if apply:
+            self.stdout.write(f"已删除 {export_jobs_expire()} 个过期的导出文件。")
+        else:
+            self.stdout.write(f"过期的导出文件:{export_jobs_expired().count()} 个。")

@@ -97,6 +97,7 @@ PARAMS = {
     "suggestions_public:submit": lambda t: {"township": t.slug},
     "suggestions_public:done": lambda t: {"township": t.slug, "code": _suggestion(t).code},
     "suggestions_public:results": lambda t: {"township": t.slug},
+    "suggestions_public:rate_link": lambda t: {"code": _suggestion(t).code},
     "sessions_portal:project_progress_new": lambda t: {"pk": _pk("sessions_app.LivelihoodProject", t)},
     **{f"sessions_portal:{name}": (lambda t: {"pk": _pk("sessions_app.CongressSession", t)}) for name in (
         "session_detail", "session_open", "session_close", "screen", "attendance", "livelihood_ballot",

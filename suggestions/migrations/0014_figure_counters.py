@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('congress', '0007_ratecounter_phonereveal'),
-        ('suggestions', '0012_repair_reply_deadlines'),
+        ('suggestions', '0013_reply_class_d_and_citizen_callback'),
     ]
 
     operations = [
