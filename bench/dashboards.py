@@ -1,6 +1,6 @@
 """Benchmark: a county of 50 townships with 1,000,000 suggestions and their timelines, 6,000
-deputies and 300,000 duty records; times the county dashboard, a township dashboard, the xlsx
-exports and an empty Django view in the same process (p50 of --repeat runs after one warm-up),
+deputies and 300,000 duty records; times the county dashboard, a township dashboard, the county
+xlsx export and an empty Django view in the same process (p50 of --repeat runs after one warm-up),
 the ratios to the empty view, and a consistency check: the figure counters equal a full recount.
 
     DEBUG=0 SECRET_KEY=bench DATABASE_URL=postgres://postgres@127.0.0.1:5432/congress_bench \\
