@@ -15,11 +15,15 @@ from .outbox import deliveries_for_notifications, outbox_deliver, publish_after_
 
 
 def notification_send(
-    *, recipient: User, title: str, body: str = "", url: str = "", sms: bool = False
+    *, recipient: User, title: str, body: str = "", url: str = "", sms: bool = False,
+    sms_template: str = "", sms_params: dict | None = None,
 ) -> Notification:
-    return notifications_send_bulk(
-        [Notification(recipient=recipient, title=title[:200], body=body, url=url, sms_requested=sms)]
-    )[0]
+    """``sms_template``/``sms_params``: the approved SMS template (``congress.notices.catalog``)
+    and its parameters for the SMS copy; without them the SMS copy is the generic one."""
+    notification = Notification(recipient=recipient, title=title[:200], body=body, url=url, sms_requested=sms)
+    if sms_template:
+        notification.sms_template = (sms_template, dict(sms_params or {}))
+    return notifications_send_bulk([notification])[0]
 
 
 def notifications_send_bulk(notifications: list[Notification]) -> list[Notification]:

@@ -83,11 +83,15 @@ def deliveries_for_notifications(notifications: Iterable[Notification], users: d
     for n in notifications:
         contact = contacts[n.recipient_id]
         params = {"title": n.title, "body": n.body, "url": n.url}
+        # A notice kind with its own approved SMS template (e.g. 催办) sends that; others the generic.
+        sms_template, sms_params = getattr(n, "sms_template", ("notification", {}))
         for channel in contact.channels(urgent=n.sms_requested):
+            own = channel == Delivery.Channel.SMS and sms_template != "notification"
             rows.append(Delivery(
                 channel=channel, address=contact.address(channel), recipient_id=n.recipient_id,
-                notification=n, params=params, dedupe_key=f"notification:{n.pk}:{channel}",
-                next_attempt_at=now,
+                notification=n, params={**params, **sms_params} if own else params,
+                template=sms_template if own else "notification",
+                dedupe_key=f"notification:{n.pk}:{channel}", next_attempt_at=now,
             ))
     return Delivery.objects.bulk_create(rows)
 

@@ -79,6 +79,12 @@ def is_presidium_leader(user) -> bool:
 
 
 @rules.predicate
+def is_presidium_chair(user) -> bool:
+    """人大主席 (not the vice-chairs)."""
+    return _has_role(user, {Role.CHAIR})
+
+
+@rules.predicate
 def is_township_member(user) -> bool:
     return _has_role(user, TOWNSHIP_ROLES) and user.township_id is not None
 

@@ -311,6 +311,8 @@ def _suggestion_columns():
         ("乡镇", lambda s: s.township.name),
         ("标题", lambda s: s.title),
         ("状态", lambda s: s.get_state_display()),
+        ("红黄灯", lambda s: suggestion_selectors.light_label(s.light)),
+        ("当前环节期限", lambda s: s.due_date or ""),
         ("主办单位", lambda s: s.lead_department.name if s.lead_department_id else ""),
         ("交办日期", lambda s: s.dispatched_at.date() if s.dispatched_at else ""),
         ("首次答复期限", lambda s: s.deadline or ""),
@@ -402,7 +404,8 @@ def figure_records(figure: str, *, townships: QuerySet, period: Period, today: d
     qs = suggestion_selectors.figure_queryset(
         figure, townships=ids, population=population, date_from=period.date_from, date_to=period.date_to,
         today=today)
-    qs = qs.select_related("township", "lead_department").order_by("-submitted_at")
+    qs = suggestion_selectors.with_lights(qs, today).select_related("township", "lead_department").order_by(
+        "-submitted_at")
     title = suggestion_selectors.FIGURE_TITLES[figure]
     if population != "all":
         title = f"{suggestion_figures.POPULATIONS[population].name}:{title}"
@@ -437,16 +440,20 @@ def staff_queue(user, township: Township, today) -> dict:
     """What waits for the presidium office of ``township`` on the first screen."""
     from suggestions.models import ChangeRequest, State
 
-    from suggestions.selectors import work_queue
+    from suggestions.selectors import light_counts_by_department, light_horizons, work_queue
 
-    presented = work_queue(user, state=State.PRESENTED)
-    overdue = work_queue(user, overdue=True)
+    horizons = light_horizons(today)
+    presented = work_queue(user, state=State.PRESENTED, horizons=horizons)
+    overdue = work_queue(user, overdue=True, horizons=horizons)
+    yellow = work_queue(user, light="yellow", horizons=horizons)
     requests = ChangeRequest.objects.filter(
         suggestion__township=township, status=ChangeRequest.Status.PENDING
     ).select_related("suggestion").order_by("created_at")
     return {
         "presented": list(presented[:8]), "presented_count": presented.count(),
         "overdue": list(overdue[:8]), "overdue_count": overdue.count(),
+        "yellow": list(yellow[:8]), "yellow_count": yellow.count(),
+        "departments": light_counts_by_department(user, horizons),
         "requests": list(requests[:8]), "requests_count": requests.count(),
     }
 

@@ -21,6 +21,17 @@ def _is_offered(user, suggestion, spec: workflow.Action) -> bool:
     return True
 
 
+# What the doors say after an action, where "已<title>。" would say too little.
+DONE_MESSAGES = {
+    "chase": "已催办,当前环节的办理人已收到催办通知。",
+    "supervise": "已发出督办并通知主办单位;督办函可点本页“督办函”下载打印。",
+}
+
+
+def done_message(action: str) -> str:
+    return DONE_MESSAGES.get(action) or f"已{workflow.ACTIONS[action].title}。"
+
+
 def available_actions(user, suggestion) -> list[str]:
     """Door actions this user may take now (the state allows it and the rule says yes)."""
     if p.is_county_viewer(user):

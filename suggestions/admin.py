@@ -21,7 +21,8 @@ from congress.validators import mask_phone
 from congress.workdays import missing_calendar_years
 
 from . import actions as actions_mod
-from . import services, workflow
+from . import lights, services, workflow
+from .templatetags.suggestion_lights import badge_html
 from .models import (
     Category,
     ChangeRequest,
@@ -108,11 +109,35 @@ class OverdueFilter(admin.SimpleListFilter):
         today = timezone.localdate()
         open_qs = queryset.filter(state__in=OPEN_STATES)
         if self.value() == "overdue":
-            return open_qs.filter(due_date__lt=today)
+            return queryset.filter(lights.red_q(today))  # the same as 红灯
         if self.value() == "today":
             return open_qs.filter(due_date=today)
         if self.value() == "week":
             return open_qs.filter(due_date__gte=today, due_date__lte=today + timezone.timedelta(days=7))
+        return queryset
+
+
+def _horizons(request) -> lights.Horizons:
+    """The yellow-light horizons, computed once per request (suggestions.lights)."""
+    found = getattr(request, "_suggestion_light_horizons", None)
+    if found is None:
+        found = request._suggestion_light_horizons = lights.Horizons.load(timezone.localdate())
+    return found
+
+
+class LightFilter(admin.SimpleListFilter):
+    """红灯 (overdue) / 黄灯 (deadline within the township's reminder horizon): the same rule as
+    the portal's lists and the reminders (suggestions.lights)."""
+
+    title = "红黄灯"
+    parameter_name = "light"
+
+    def lookups(self, request, model_admin):
+        return [(lights.Light.RED.value, "红灯(已逾期)"), (lights.Light.YELLOW.value, "黄灯(临近期限)")]
+
+    def queryset(self, request, queryset):
+        if self.value() in lights.Light.values:
+            return queryset.filter(lights.light_q(self.value(), _horizons(request)))
         return queryset
 
 
@@ -134,9 +159,9 @@ class SuggestionAdmin(TownshipScopedAdmin):
     change page, list actions) that calls the same service as the portal."""
 
     change_form_template = "admin/suggestions/suggestion/change_form.html"
-    list_display = ["code", "title_column", "state", "lead_department", "due_badge", "township"]
+    list_display = ["code", "title_column", "state", "light_column", "lead_department", "due_badge", "township"]
     list_display_links = ["code", "title_column"]
-    list_filter = ["state", OverdueFilter, "channel", "kind", "category", "is_key", "township", "lead_department"]
+    list_filter = ["state", LightFilter, OverdueFilter, "channel", "kind", "category", "is_key", "township", "lead_department"]
     search_fields = ["code", "title", "original_title", "content"]
     date_hierarchy = "submitted_at"
 
@@ -168,6 +193,9 @@ class SuggestionAdmin(TownshipScopedAdmin):
 
     # --- list ---------------------------------------------------------------------------------
 
+    def get_queryset(self, request):
+        return lights.with_lights(super().get_queryset(request), _horizons(request))
+
     def get_ordering(self, request):
         """Open items first, the nearest deadline on top; then the newest."""
         open_first = Case(When(state__in=OPEN_STATES, then=Value(0)), default=Value(1))
@@ -182,6 +210,10 @@ class SuggestionAdmin(TownshipScopedAdmin):
     @admin.display(description="标题", ordering="title")
     def title_column(self, obj):
         return obj.title
+
+    @admin.display(description="红黄灯")
+    def light_column(self, obj):
+        return badge_html(getattr(obj, "light", ""), obj.due_date, timezone.localdate(), obj.state) or "—"
 
     @admin.display(description="当前期限", ordering="due_date")
     def due_badge(self, obj):
@@ -334,6 +366,7 @@ class SuggestionAdmin(TownshipScopedAdmin):
                 for name in actions_mod.available_actions(request.user, obj)
             ]
             extra_context["s"] = obj
+            extra_context["today"] = timezone.localdate()
             extra_context["revisions"] = list(obj.revisions.all())
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -358,7 +391,7 @@ class SuggestionAdmin(TownshipScopedAdmin):
                 except ValidationError as exc:
                     add_form_errors(form, exc)
                 else:
-                    self.message_user(request, f"已{title}。", messages.SUCCESS)
+                    self.message_user(request, actions_mod.done_message(action), messages.SUCCESS)
                     return redirect(change_url)
         else:
             form = actions_mod.form_for(action, suggestion=obj, user=request.user)
@@ -414,7 +447,7 @@ class ChangeRequestAdmin(TownshipScopedAdmin):
 @admin.register(DeadlineSettings)
 class DeadlineSettingsAdmin(TownshipScopedAdmin):
     list_display = ["township", "reply_months", "complex_reply_months", "evaluation_workdays", "rehandle_limit",
-                    "callback_workdays", "class_d_counts_as"]
+                    "remind_before_workdays", "callback_workdays", "class_d_counts_as"]
 
 
 @admin.register(Category)

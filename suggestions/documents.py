@@ -32,6 +32,7 @@ from congress.printing import (
 )
 from congress.validators import mask_phone
 
+from . import deadlines
 from . import rules as r
 from .models import State, Suggestion
 
@@ -128,23 +129,27 @@ def supervision_letter(s: Suggestion, *, today: datetime.date | None = None) -> 
     """督办函: to the lead department, pressing for the reply by the deadline."""
     today = today or timezone.localdate()
     office = office_name(s.township)
+    # The deadline of the cycle in handling: a re-handled item is pressed on its new deadline
+    # (the first one, kept in ``s.deadline``, is what 按期办复率 measures).
+    due = deadlines.current_reply_deadline(s) or s.deadline
     doc = gongwen_document()
     add_title(doc, "关于督促办理代表建议的函")
     add_paragraph(doc, f"{s.lead_department.name if s.lead_department_id else '承办单位'}:", indent=False)
     key = ""
     if s.is_key:
         key = "该建议已列为重点建议" + (f",由{s.supervisor.display_name}同志督办" if s.supervisor_id else "") + "。"
-    overdue = s.deadline and s.deadline < today
+    overdue = due and due < today
+    rehandle = f"经代表评价不满意,现为第{s.rehandle_count}次重新办理," if s.rehandle_count else ""
     add_paragraph(
         doc,
         f"{_proposer(s)}提出的“{s.title}”(编号{s.code}),已于{_cn_date(s.dispatched_at)}交你单位办理,"
-        f"答复期限为{_cn_date(s.deadline)}。{key}截至{_cn_date(today)},该建议办理状态为“{s.get_state_display()}”"
+        f"{rehandle}答复期限为{_cn_date(due)}。{key}截至{_cn_date(today)},该建议办理状态为“{s.get_state_display()}”"
         + (",已超过答复期限。" if overdue else ",尚未答复。"),
     )
     add_paragraph(
         doc,
         "请你单位高度重视,明确责任领导和经办人,加快办理进度,"
-        + ("立即" if overdue else f"于{_cn_date(s.deadline)}前")
+        + ("立即" if overdue else f"于{_cn_date(due)}前")
         + f"书面答复提出人,并将办理情况报{office}。协办单位请积极配合。",
     )
     add_paragraph(doc, "特此函告。")

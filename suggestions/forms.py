@@ -336,6 +336,22 @@ class QueueFilterForm(forms.Form):
     state = forms.CharField(required=False)
     q = forms.CharField(required=False)
     overdue = forms.BooleanField(required=False)
+    light = forms.ChoiceField(required=False, choices=[("", "全部"), ("red", "红灯"), ("yellow", "黄灯")])
+    department = forms.RegexField(required=False, regex=r"^(none|\d{1,10})$")
+
+
+class ChaseForm(_ActionForm):
+    submit_label = "催办"
+    message = forms.CharField(label="催办说明(可选)", required=False, max_length=200,
+                              widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text="将以站内消息和短信/企业微信(按对方的提醒方式)通知当前环节的办理人。")
+
+
+class SuperviseForm(_ActionForm):
+    submit_label = "发出督办函"
+    note = forms.CharField(label="督办意见(可选)", required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text="通知主办单位经办人,并记入办理记录;督办函(Word)可在本页“打印”处下载。")
 
 
 def date_or_none(value: str) -> datetime.date | None:

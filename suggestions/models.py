@@ -68,6 +68,8 @@ class EventKind(models.TextChoices):
     CITIZEN_RATE = "citizen_rate", "群众评价"
     CALLBACK = "callback", "回访邀请"
     REVISE = "revise", "修订建议内容"
+    CHASE = "chase", "催办"
+    SUPERVISE = "supervise", "督办"
 
 
 class Channel(models.TextChoices):

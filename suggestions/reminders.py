@@ -5,6 +5,8 @@ the party who must act (``suggestions.workflow.STAGES``: who acts in each stage 
 must do) is told: before the deadline (``due_soon``, within the township's
 ``remind_before_workdays``), on the day (``due_today``), and when overdue (``overdue``) — and an
 overdue item is escalated (``escalated``) to the supervising leader and the presidium chair.
+Which of these is due is :func:`suggestions.lights.deadline_status`, the rule the work queues'
+红灯/黄灯 follow, with each township's horizon computed once (:class:`suggestions.lights.Horizons`).
 
 Exactly once: each (suggestion, stage, cycle, kind) is claimed by inserting a
 :class:`~suggestions.models.Reminder` row under a unique constraint (``INSERT … ON CONFLICT DO
@@ -27,9 +29,9 @@ from django.utils import timezone
 from congress.models import Notification, User
 from congress.notifications import notifications_send_bulk
 from congress.roles import PRESIDIUM_STAFF, Role
-from congress.workdays import WorkCalendar
 
-from .models import OPEN_STATES, DeadlineSettings, Reminder, State, Suggestion
+from . import lights
+from .models import Reminder, State, Suggestion
 from .workflow import STAGES, NextActor
 
 BATCH = 2000
@@ -41,9 +43,8 @@ def _candidates(today: datetime.date, horizon: datetime.date):
         kind=Reminder.Kind.ESCALATED,
     )
     return (
-        Suggestion.objects.filter(state__in=OPEN_STATES, due_date__isnull=False, due_date__lte=horizon)
+        Suggestion.objects.filter(state__in=lights.LIT_STATES, due_date__isnull=False, due_date__lte=horizon)
         .filter(Q(due_date__gte=today) | ~Exists(already_escalated))
-        .exclude(state=State.EVALUATED)
     )
 
 
@@ -51,13 +52,9 @@ def _candidates(today: datetime.date, horizon: datetime.date):
 def reminder_sweep(*, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     token = uuid.uuid4().hex
-    township_settings = {s.township_id: s for s in DeadlineSettings.objects.all()}
-    default = DeadlineSettings()
-    before = {tid: s.remind_before_workdays for tid, s in township_settings.items()}
-    cal = WorkCalendar([today.year, today.year + 1])
-    horizons = {n: cal.add_workdays(today, n) for n in {default.remind_before_workdays, *before.values()}}
-    horizon = max(horizons.values())
-    candidates = _candidates(today, horizon)
+    # The yellow lights' horizons (suggestions.lights): the same rule decides both.
+    horizons = lights.Horizons.load(today)
+    candidates = _candidates(today, horizons.latest)
     rows = list(
         candidates.values(
             "id", "township_id", "state", "due_date", "due_version", "title", "lead_department_id",
@@ -107,18 +104,15 @@ def reminder_sweep(*, today: datetime.date | None = None) -> dict:
 
     planned = []  # (row, kind, recipients)
     for row in rows:
-        due = row["due_date"]
-        own_horizon = horizons[before.get(row["township_id"], default.remind_before_workdays)]
-        if due < today:
-            planned.append((row, Reminder.Kind.OVERDUE, actors(row)))
+        kind = lights.deadline_status(row["due_date"], today, horizons.of(row["township_id"]))
+        if kind is None:
+            continue
+        planned.append((row, kind, actors(row)))
+        if kind == Reminder.Kind.OVERDUE:
             leaders = set(chairs[row["township_id"]])
             if row["supervisor_id"]:
                 leaders.add(row["supervisor_id"])
             planned.append((row, Reminder.Kind.ESCALATED, leaders))
-        elif due == today:
-            planned.append((row, Reminder.Kind.DUE_TODAY, actors(row)))
-        elif due <= own_horizon:
-            planned.append((row, Reminder.Kind.DUE_SOON, actors(row)))
 
     Reminder.objects.bulk_create(
         [
@@ -142,10 +136,14 @@ def reminder_sweep(*, today: datetime.date | None = None) -> dict:
             + ("该建议已逾期,请督促办理。" if kind == Reminder.Kind.ESCALATED else STAGES[row["state"]].todo)
         )
         url = f"/portal/suggestions/{row['id']}/"
+        # The SMS copy of an urgent reminder uses the approved 期限提醒 template (congress.notices).
+        sms_params = {"title": row["title"], "stage": State(row["state"]).label,
+                      "date": f"{row['due_date']:%Y年%m月%d日}"}
         for uid in recipients:
-            notifications.append(
-                Notification(recipient_id=uid, title=title[:200], body=body, url=url, sms_requested=urgent)
-            )
+            notification = Notification(recipient_id=uid, title=title[:200], body=body, url=url,
+                                        sms_requested=urgent)
+            notification.sms_template = ("deadline", sms_params)
+            notifications.append(notification)
     if notifications:
         # Inbox rows and their e-mail/SMS outbox rows, in this transaction (congress.outbox).
         notifications_send_bulk(notifications)

@@ -77,6 +77,18 @@ def is_supervisor(user, suggestion) -> bool:
 
 
 @rules.predicate
+def is_chair_here(user, suggestion) -> bool:
+    """The presidium chair (人大主席) of the suggestion's township."""
+    return bool(p.is_presidium_chair(user) and (suggestion is None or p.in_user_township(user, suggestion)))
+
+
+@rules.predicate
+def is_key(user, suggestion) -> bool:
+    """A key suggestion (重点建议), which has a supervising leader."""
+    return bool(suggestion is not None and suggestion.is_key)
+
+
+@rules.predicate
 def is_entered_here(user, suggestion) -> bool:
     """The person who entered the item (a station administrator converting a reception issue, a
     deputy entering a phone call) or the administrator of the station it came from: they follow
@@ -135,6 +147,9 @@ ACTION_RULES = {
     "evaluate": is_lead_deputy | is_staff_here,
     "close": is_staff_here,
     "revise": is_staff_here,
+    "chase": is_staff_here,
+    # The supervising leader while still on the township's presidium, or the chair.
+    "supervise": is_key & ((is_supervisor & is_staff_here) | is_chair_here),
 }
 
 rules.add_perm("suggestions.work_queue", p.is_superuser | p.is_presidium_staff | p.is_county_viewer)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from congress.tenancy import scope_to_user
 
-from . import counters, figures
+from . import counters, figures, lights
 from .models import OPEN_STATES, ChangeRequest, State, Suggestion
 from .rules import can_view_suggestion, deputy_of
 
@@ -37,39 +37,67 @@ def get_suggestion_for_user(user, pk: int) -> Suggestion:
     return suggestion
 
 
-def _list_qs() -> QuerySet:
-    return Suggestion.objects.select_related("township", "category", "village", "lead_department", "lead_deputy")
+def light_horizons(today=None) -> lights.Horizons:
+    """Each township's yellow-light horizon for today (two queries, once per page)."""
+    return lights.Horizons.load(today or timezone.localdate())
 
 
-def work_queue(user, *, state: str = "", q: str = "", overdue: bool = False) -> QuerySet:
-    """The staff work queue: their township's suggestions, open ones first by deadline."""
-    qs = scope_to_user(_list_qs(), user)
+def with_lights(qs: QuerySet, today=None) -> QuerySet:
+    """``qs`` with each row's ``light`` annotated (for other apps' lists of suggestions)."""
+    return lights.with_lights(qs, light_horizons(today))
+
+
+def light_label(light: str) -> str:
+    """红灯 / 黄灯 / "" for an annotated ``light``."""
+    return lights.Light(light).label if light else ""
+
+
+def _list_qs(horizons: lights.Horizons | None = None) -> QuerySet:
+    """Suggestions for a list, each row annotated with its ``light`` (红灯/黄灯, see
+    :mod:`suggestions.lights`) in the same query."""
+    qs = Suggestion.objects.select_related("township", "category", "village", "lead_department", "lead_deputy")
+    return lights.with_lights(qs, horizons or light_horizons())
+
+
+def work_queue(user, *, state: str = "", q: str = "", overdue: bool = False, light: str = "",
+               department: str = "", horizons: lights.Horizons | None = None) -> QuerySet:
+    """The staff work queue: their township's suggestions, open ones first by deadline.
+    ``overdue`` (只看逾期) keeps the red ones; ``light`` ("red"/"yellow") one colour;
+    ``department`` a lead department's id ("none": not dispatched yet)."""
+    horizons = horizons or light_horizons()
+    qs = scope_to_user(_list_qs(horizons), user)
     if state == "open":
         qs = qs.filter(state__in=OPEN_STATES)
     elif state:
         qs = qs.filter(state=state)
     if overdue:
-        qs = qs.filter(state__in=OPEN_STATES, due_date__lt=timezone.localdate())
+        qs = qs.filter(lights.red_q(horizons.today))
+    if light in lights.Light.values:
+        qs = qs.filter(lights.light_q(light, horizons))
+    if department == "none":
+        qs = qs.filter(lead_department__isnull=True)
+    elif str(department).isdigit():
+        qs = qs.filter(lead_department_id=int(department))
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(code__iexact=q) | Q(content__icontains=q))
     return qs.order_by(F("due_date").asc(nulls_last=True), "-submitted_at")
 
 
-def deputy_inbox(user) -> QuerySet:
+def deputy_inbox(user, horizons=None) -> QuerySet:
     """Routed to the deputy and not yet claimed by anyone."""
     deputy = deputy_of(user)
     if deputy is None:
         return Suggestion.objects.none()
-    return _list_qs().filter(routed_deputies=deputy, state=State.SUBMITTED).order_by(F("due_date").asc(nulls_last=True))
+    return _list_qs(horizons).filter(routed_deputies=deputy, state=State.SUBMITTED).order_by(F("due_date").asc(nulls_last=True))
 
 
-def deputy_own(user) -> QuerySet:
+def deputy_own(user, horizons=None) -> QuerySet:
     """Led or co-signed by the deputy."""
     deputy = deputy_of(user)
     if deputy is None:
         return Suggestion.objects.none()
     return (
-        _list_qs().filter(Q(lead_deputy=deputy) | Q(cosigners=deputy)).distinct().order_by("-submitted_at")
+        _list_qs(horizons).filter(Q(lead_deputy=deputy) | Q(cosigners=deputy)).distinct().order_by("-submitted_at")
     )
 
 
@@ -83,6 +111,27 @@ def department_queue(user) -> QuerySet:
         .distinct()
         .order_by(F("due_date").asc(nulls_last=True), "-dispatched_at")
     )
+
+
+def light_counts_by_department(user, horizons: lights.Horizons | None = None) -> list[lights.DepartmentLights]:
+    """Per lead department of the user's township (county viewer: county), how many open items
+    are red and yellow (one query)."""
+    horizons = horizons or light_horizons()
+    return lights.department_counts(scope_to_user(Suggestion.objects.all(), user), horizons)
+
+
+def supervised_by(user, horizons: lights.Horizons | None = None) -> QuerySet:
+    """Open key suggestions this user supervises (督办领导), nearest deadline first."""
+    return (_list_qs(horizons).filter(supervisor=user, is_key=True, state__in=OPEN_STATES)
+            .order_by(F("due_date").asc(nulls_last=True)))
+
+
+def light_of(suggestion, today=None) -> str:
+    """The light of one suggestion (its township's horizon only)."""
+    if suggestion.state not in lights.LIT_STATES or suggestion.due_date is None:
+        return ""
+    today = today or timezone.localdate()
+    return lights.Horizons.load(today, [suggestion.township_id]).light(suggestion) or ""
 
 
 def pending_requests(suggestion) -> list[ChangeRequest]:

@@ -137,15 +137,20 @@ def _tell_citizen(suggestion: Suggestion, kind: str) -> None:
         citizen_notice_add(suggestion=suggestion, kind=kind)
 
 
-def _notify_later(users: Iterable[User], title: str, suggestion: Suggestion, body: str = "") -> None:
+def _notify_later(users: Iterable[User], title: str, suggestion: Suggestion, body: str = "", *,
+                  urgent: bool = False, sms_template: str = "", sms_params: dict | None = None) -> int:
     """Tell each user (once): the inbox and outbox rows are written in the caller's transaction
-    (congress.outbox), so they exist exactly when the change does; sending waits for commit."""
+    (congress.outbox), so they exist exactly when the change does; sending waits for commit.
+    ``urgent`` notices also go by SMS to those who take urgent ones (``sms_template``: its
+    approved text). Returns how many were told."""
     recipients = {u.pk: u for u in users if u is not None and u.is_active}
     if _CLOCK.get() is not None:  # history built by the demo: nobody is to act on the past
-        return
+        return 0
     url = suggestion.get_absolute_url()
     for user in recipients.values():
-        notification_send(recipient=user, title=title, body=body, url=url)
+        notification_send(recipient=user, title=title, body=body, url=url, sms=urgent,
+                          sms_template=sms_template, sms_params=sms_params)
+    return len(recipients)
 
 
 def staff_users(township_id) -> list[User]:
@@ -858,6 +863,76 @@ def suggestion_close(*, actor, suggestion, is_public: bool = False, note: str = 
     s = _transition("close", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
     _notify_later(_lead_deputy_users(s), f"建议已销单:{s.title}", s)
     _tell_citizen(s, "closed")
+    return s
+
+
+# --- supervision: 催办 and 督办 ------------------------------------------------------------------
+
+# At most one 催办 per item in this window (checked under the row lock, so two presses at once
+# cannot both pass).
+CHASE_INTERVAL = datetime.timedelta(hours=24)
+
+
+def _due_text(s: Suggestion) -> str:
+    if s.due_date is None:
+        return ""
+    late = "(已逾期)" if s.due_date < _today() else ""
+    return f"期限{s.due_date:%Y年%m月%d日}{late}"
+
+
+@transaction.atomic
+def suggestion_chase(*, actor, suggestion, message: str = "", seen_state=None) -> Suggestion:
+    """催办: presidium staff press whoever must act in the current stage
+    (:func:`next_actor_users`, as the reminders do) with an urgent notice — inbox, and SMS / WeChat
+    Work by each recipient's choice (SMS template ``chase``). Logged on the timeline as an internal
+    催办 row. At most once per item per :data:`CHASE_INTERVAL`: a second press is refused and
+    writes nothing."""
+    message = (message or "").strip()[:200]
+    told = []
+
+    def change(s):
+        last = (SuggestionEvent.objects.filter(suggestion=s, action=EventKind.CHASE,
+                                               created_at__gt=_now() - CHASE_INTERVAL)
+                .order_by("-created_at").values_list("created_at", flat=True).first())
+        if last is not None:
+            again = timezone.localtime(last + CHASE_INTERVAL)
+            raise TransitionNotAllowed(f"该建议今天已催办过,请于{again:%Y年%m月%d日 %H:%M}后再催办。")
+        users = next_actor_users(s)
+        told.extend(users)
+        stage = workflow.STAGES[s.state]
+        names = "、".join(u.display_name for u in users) or "—"
+        return Step(note=f"催办「{State(s.state).label}」环节:{stage.todo}。{_due_text(s)}".rstrip("。") + "。"
+                    + f"通知:{names}" + (f"。催办说明:{message}" if message else ""))
+
+    s = _transition("chase", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
+    stage = workflow.STAGES[s.state]
+    body = f"人大办催办:{State(s.state).label}环节,{stage.todo}。{_due_text(s)}" + (f"。{message}" if message else "")
+    _notify_later(told, f"【催办】{s.title}", s, body=body, urgent=True, sms_template="chase",
+                  sms_params={"title": s.title, "stage": State(s.state).label})
+    return s
+
+
+@transaction.atomic
+def suggestion_supervise(*, actor, suggestion, note: str = "", seen_state=None) -> Suggestion:
+    """督办: the supervising leader (or the chair) of a key suggestion in handling issues a
+    督办函 to the lead department: an internal 督办 row on the timeline, and an urgent notice to
+    the lead department's handlers; the letter itself is :func:`suggestions.documents.supervision_letter`
+    (downloaded from the suggestion's page)."""
+    note = (note or "").strip()[:500]
+
+    reply_due = []
+
+    def change(s):
+        # The letter presses for the reply: the deadline of the cycle in handling.
+        due = deadlines.current_reply_deadline(s) or s.deadline
+        reply_due.append(f"答复期限{due:%Y年%m月%d日}" + ("(已逾期)" if due < _today() else ""))
+        return Step(note=f"对{s.lead_department.name}发出督办函。{reply_due[0]}"
+                    + (f"。督办意见:{note}" if note else ""))
+
+    s = _transition("supervise", actor=actor, suggestion=suggestion, seen_state=seen_state, change=change)
+    _notify_later(handler_users([s.lead_department_id]), f"【督办】{s.title}", s,
+                  body=f"{actor.display_name}发出督办函,请加快办理,按期答复。{reply_due[0]}"
+                  + (f"。{note}" if note else ""), urgent=True)
     return s
 
 

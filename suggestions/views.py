@@ -39,9 +39,10 @@ def index(request):
     if user.has_perm("suggestions.work_queue"):
         return queue(request)
     if user.has_perm("suggestions.deputy_inbox"):
+        horizons = selectors.light_horizons()
         return render(request, "suggestions/portal/deputy_inbox.html", {
-            "inbox": _page(request, selectors.deputy_inbox(user)),
-            "own": selectors.deputy_own(user)[:50],
+            "inbox": _page(request, selectors.deputy_inbox(user, horizons)),
+            "own": selectors.deputy_own(user, horizons)[:50],
             "today": timezone.localdate(),
         })
     if user.has_perm("suggestions.department_queue"):
@@ -60,13 +61,20 @@ def queue(request):
     filters.is_valid()
     data = filters.cleaned_data
     state = data.get("state") or "open"
-    qs = selectors.work_queue(request.user, state=state, q=data.get("q", ""), overdue=data.get("overdue", False))
     today = timezone.localdate()
+    horizons = selectors.light_horizons(today)
+    qs = selectors.work_queue(request.user, state=state, q=data.get("q", ""), overdue=data.get("overdue", False),
+                              light=data.get("light", ""), department=data.get("department", ""),
+                              horizons=horizons)
     return render(request, "suggestions/portal/queue.html", {
         "page": _page(request, qs),
         "state": state,
         "q": data.get("q", ""),
         "overdue": data.get("overdue", False),
+        "light": data.get("light", ""),
+        "department": data.get("department", ""),
+        "department_lights": selectors.light_counts_by_department(request.user, horizons),
+        "supervised": list(selectors.supervised_by(request.user, horizons)[:20]),
         "states": [("open", "办理中(全部)")] + list(State.choices),
         "today": today,
         "missing_years": missing_calendar_years([today.year, today.year + 1]),
@@ -95,6 +103,7 @@ def _detail_context(request, suggestion, bound=None):
         "co_departments": suggestion.co_departments.all(),
         "requests": suggestion.change_requests.select_related("department", "requested_by").all(),
         "action_forms": action_forms,
+        "light": selectors.light_of(suggestion),
         "masked_phone": privacy.masked_citizen_phone(suggestion),
         "can_reveal_phone": privacy.may_see_citizen_phone(request.user, suggestion),
         "today": timezone.localdate(),
@@ -135,7 +144,7 @@ def act(request, pk, action):
         except ValidationError as exc:
             add_form_errors(form, exc)
         else:
-            messages.success(request, f"已{workflow.ACTIONS[action].title}。")
+            messages.success(request, actions.done_message(action))
             return redirect("suggestions_portal:detail", pk=pk)
     suggestion = selectors.get_suggestion_for_user(request.user, pk)
     return render(request, "suggestions/portal/detail.html",

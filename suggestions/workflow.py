@@ -115,6 +115,8 @@ def _a(name, sources, target=None, *, rule=None, title, form=None, service=None,
 
 BEFORE_DISPATCH = [S.SUBMITTED, S.CLAIMED, S.PRESENTED]
 HANDLING = [S.DISPATCHED, S.IN_PROGRESS]
+# Open stages with a deadline and someone other than the office to act: what 催办 presses.
+CHASEABLE = [state for state, stage in STAGES.items() if stage.due is not None]
 
 ACTIONS: dict[str, Action] = {
     a.name: a
@@ -163,6 +165,11 @@ ACTIONS: dict[str, Action] = {
            notice="建议评价不满意,请重新办理:{title}"),
         _a("close", [S.REPLIED, S.EVALUATED], S.CLOSED, title="销单", form="CloseForm", service="suggestion_close",
            stamp="closed_at"),
+        # Supervision: staff chase whoever must act now (催办, at most once a day per item); the
+        # supervising leader or the chair issue a 督办函 on a key suggestion in handling (督办).
+        _a("chase", CHASEABLE, title="催办", form="ChaseForm", service="suggestion_chase", public=False),
+        _a("supervise", HANDLING, title="督办", form="SuperviseForm", service="suggestion_supervise",
+           public=False),
         # Staff correct the working text; the original is kept (not a move).
         _a("revise", OPEN_STATES, title="更正标题或内容", form="ReviseForm", service="suggestion_revise",
            public=False),

@@ -67,3 +67,20 @@ def test_reply_while_staff_reassign(w):
         pytest.fail("both cannot win")
     assert (s.state, s.lead_department_id) in {(State.REPLIED, w.dept.pk), (State.DISPATCHED, w.dept2.pk)}
     assert sorted(outcomes) == sorted(["ok", STALE_MESSAGE])
+
+
+def test_two_staff_chase_at_once_one_is_refused(w):
+    """催办's once-a-day check runs under the row lock: two presses at once write one row."""
+    from congress.models import Notification
+    from suggestions.models import EventKind
+
+    s = f.in_progress(w)
+    Notification.objects.all().delete()
+    outcomes = race(
+        lambda: services.suggestion_chase(actor=w.staff, suggestion=s),
+        lambda: services.suggestion_chase(actor=w.chair, suggestion=s),
+    )
+    assert outcomes.count("ok") == 1, outcomes
+    assert any(o.startswith("该建议今天已催办过") for o in outcomes), outcomes
+    assert s.events.filter(action=EventKind.CHASE).count() == 1
+    assert Notification.objects.filter(recipient=w.handler).count() == 1

@@ -163,3 +163,21 @@ def test_worker_start_sweep_runs_in_a_real_worker(real_worker, w):
     time.sleep(1)  # let the second sweep finish too
     assert Reminder.objects.filter(suggestion=s, kind="overdue").count() == 1
     assert Notification.objects.filter(recipient=w.handler, title__startswith="【已逾期】").count() == 1
+
+
+@pytest.mark.django_db
+def test_urgent_reminder_texts_the_approved_deadline_template(w, django_capture_on_commit_callbacks):
+    from congress.models import Delivery
+    from congress.notices.sms import LocmemSmsBackend
+
+    w.handler.phone = "13700001111"
+    w.handler.save(update_fields=["phone"])
+    s = f.in_progress(w)
+    _set_due(s, datetime.date(2026, 1, 5))
+    with django_capture_on_commit_callbacks(execute=True):
+        reminder_sweep(today=datetime.date(2026, 1, 6))
+    row = Delivery.objects.get(channel="sms", recipient=w.handler)
+    assert row.template == "deadline"
+    assert (row.params["title"], row.params["stage"], row.params["date"]) == (s.title, "承办中", "2026年01月05日")
+    [sms] = [m for m in LocmemSmsBackend.outbox if m.phone == "13700001111"]
+    assert sms.text.endswith(f"代表建议“{s.title}”承办中期限为2026年01月05日,请及时办理。")

@@ -34,7 +34,7 @@ def test_can_transition_and_actions_from():
     assert workflow.can_transition(State.SUBMITTED, "claim")
     assert not workflow.can_transition(State.CLOSED, "claim")
     assert not workflow.can_transition(State.SUBMITTED, "no_such_action")
-    assert workflow.actions_from(State.REPLIED) == ["evaluate", "close", "revise"]
+    assert workflow.actions_from(State.REPLIED) == ["evaluate", "close", "chase", "revise"]
     assert "decide_request" in workflow.actions_from(State.IN_PROGRESS)
 
 

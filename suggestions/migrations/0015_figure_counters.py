@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('congress', '0007_ratecounter_phonereveal'),
-        ('suggestions', '0013_reply_class_d_and_citizen_callback'),
+        ('suggestions', '0014_chase_and_supervise_events'),
     ]
 
     operations = [
