@@ -8,6 +8,7 @@ from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Max, Min
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -146,6 +147,31 @@ class _PeriodsFromBoundsMixin:
             return super().datetimes(field_name, kind, order, tzinfo)
         return self._periods(field_name, kind, order)
 
+    def aggregate(self, *args, **kwargs):
+        # Django's date_hierarchy tag and ``_periods`` below both ask this list for MIN and MAX
+        # of the same field: ask the database once.
+        key = None if args else repr(sorted(kwargs.items()))
+        cache = self.__dict__.setdefault("_aggregates", {})
+        if key is not None and key in cache:
+            return dict(cache[key])
+        result = self._aggregate(*args, **kwargs)
+        if key is not None:
+            cache[key] = dict(result)
+        return result
+
+    def _aggregate(self, *args, **kwargs):
+        if getattr(self, "_bounds_by_scan", False):
+            # A search (the date hierarchy's MIN/MAX, here and in Django's tag): the few matching
+            # rows are found by their own (trigram) indexes. MIN/MAX of the bare field would let
+            # PostgreSQL walk the field's index from one end, testing the search on each row —
+            # seconds at a million rows for a rare term.
+            kwargs = {
+                k: type(v)(Coalesce(v.source_expressions[0], v.source_expressions[0]))
+                if isinstance(v, (Min, Max)) and len(v.source_expressions) == 1 else v
+                for k, v in kwargs.items()
+            }
+        return super().aggregate(*args, **kwargs)
+
     def _periods(self, field_name, kind, order):
         bounds = self.aggregate(first=Min(field_name), last=Max(field_name))
         first, last = bounds["first"], bounds["last"]
@@ -208,6 +234,7 @@ class TownshipScopedAdmin(
             def get_queryset(self, request, exclude_parameters=None):
                 qs = super().get_queryset(request, exclude_parameters)
                 qs.__class__ = _with_periods_from_bounds(qs.__class__)
+                qs._bounds_by_scan = bool(self.query)
                 return qs
 
         return DateHierarchyFromBounds

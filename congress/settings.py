@@ -238,12 +238,10 @@ CELERY_BEAT_SCHEDULE["suggestions-reminder-sweep"] = {
     "task": "suggestions.reminder_sweep",
     "schedule": env.int("SUGGESTION_SWEEP_SECONDS", default=3600),
 }
-# dashboards: county figures for the current year and quarter, computed ahead of the page.
-DASHBOARD_SNAPSHOT_MAX_AGE = env.int("DASHBOARD_SNAPSHOT_MAX_AGE", default=30 * 60)
-DASHBOARD_TOWNSHIP_SNAPSHOT_MAX_AGE = env.int("DASHBOARD_TOWNSHIP_SNAPSHOT_MAX_AGE", default=5 * 60)
-CELERY_BEAT_SCHEDULE["dashboards-refresh-snapshots"] = {
-    "task": "dashboards.refresh_county_snapshots",
-    "schedule": env.int("DASHBOARD_REFRESH_SECONDS", default=15 * 60),
+# suggestions: daily compaction of the figure counters (suggestions/counters.py; changes no number).
+CELERY_BEAT_SCHEDULE["suggestions-figure-counters-fold"] = {
+    "task": "suggestions.figure_counters_fold",
+    "schedule": 24 * 3600,
 }
 
 # --- Auth -------------------------------------------------------------------------------------

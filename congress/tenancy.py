@@ -36,7 +36,13 @@ def scope_to_user(qs: QuerySet, user) -> QuerySet:
         if county_path:
             return qs.filter(**{county_path: user.county_id})
         if township_county:
-            return qs.filter(**{township_county: user.county_id})
+            # By the county's township ids, not a join on township.county: the planner then
+            # reads a long list by its own indexes (ordering, MIN/MAX of the date hierarchy)
+            # instead of joining every row to its township first.
+            from .models import Township
+
+            ids = list(Township.objects.filter(county_id=user.county_id).values_list("pk", flat=True))
+            return qs.filter(**{"pk__in" if township_path == "pk" else f"{township_path}__in": ids})
         return qs.none()
     if user.township_id is None:
         if county_path and user.county_id and township_path:

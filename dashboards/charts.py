@@ -28,8 +28,8 @@ def charts(*, townships: QuerySet, period: Period, today: datetime.date, overvie
     ids = [r["township"].pk for r in overview.rows]
     received = suggestion_figures.COUNTS["received"]
     return [
-        _states(ids, period, received),
-        _monthly(ids, period, today),
+        _states(overview.counted, period, received),
+        _monthly(overview.counted, period),
         _departments(ids, period, today),
         _duty(ids, period),
         _compliance(overview),
@@ -37,8 +37,8 @@ def charts(*, townships: QuerySet, period: Period, today: datetime.date, overvie
     ]
 
 
-def _states(ids, period, received):
-    states = suggestion_figures.state_counts(townships=ids, date_from=period.date_from, date_to=period.date_to)
+def _states(counted, period, received):
+    states = counted.state_counts()
     labels = [label for _, label in State.choices]
     values = [states.get(value, 0) for value, _ in State.choices]
     return _chart("states", f"{period.label}收到的建议按当前状态(共{sum(values)}件)", {
@@ -49,9 +49,9 @@ def _states(ids, period, received):
     }, ["状态", "件数"], list(zip(labels, values)), note=f"统计对象:{received.definition}与“收到建议”一致。")
 
 
-def _monthly(ids, period, today):
-    keys = ["received", "dispatched", "closed"]
-    series = suggestion_figures.by_month(keys, townships=ids, year=period.year, today=today)
+def _monthly(counted, period):
+    keys = list(selectors.MONTHLY_KEYS)
+    series = counted.by_month(keys)
     names = {"received": "收到(按提交月份)", "dispatched": "交办(按交办月份)", "closed": "其中已办结(按交办月份)"}
     months = [f"{m}月" for m in range(1, 13)]
     return _chart("monthly", f"{period.year}年每月收到、交办与办结", {

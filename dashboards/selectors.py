@@ -14,12 +14,22 @@ stand behind each number (:func:`figure_records`). ECharts options are built in
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractQuarter
 
 from congress.figures import percent, percent_text
 from congress.models import Township
-from deputies.models import Deputy, DeputyGroup, DutyKind, DutyRecord, Level, Mandate, MandateStatus
+from deputies.models import (
+    Deputy,
+    DeputyGroup,
+    DeputyYear,
+    DutyKind,
+    DutyMonth,
+    DutyRecord,
+    Level,
+    Mandate,
+    MandateStatus,
+)
 from liaison_stations.models import ReceptionDay, ReceptionRecord, Station
 from liaison_stations.selectors import with_compliance
 from sessions_app.models import CongressSession, PresidiumMeeting
@@ -97,6 +107,7 @@ COLUMNS = [
 ]
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 SUGGESTION_KEYS = [c.key for c in COLUMNS if c.key in suggestion_figures.FIGURES]
+MONTHLY_KEYS = ("received", "dispatched", "closed")  # the monthly chart's series
 
 
 @dataclass
@@ -105,6 +116,7 @@ class Overview:
     rows: list[dict]
     totals: dict
     quarters: dict = field(default_factory=dict)  # {township_id: {"meetings": [q1..q4], ...}}
+    counted: object = None  # the year's suggestion counters (suggestions.counters.Year)
 
 
 def _zero_row(township: Township) -> dict:
@@ -126,8 +138,7 @@ def _add_deputies(rows, ids, period: Period) -> None:
         n=Count("pk"),
         with_records=Count(
             "pk",
-            filter=Q(pk__in=DutyRecord.objects.filter(
-                date__year=period.year).values("deputy_id")),
+            filter=Q(pk__in=DeputyYear.objects.filter(year=period.year, n__gt=0).values("deputy_id")),
         ),
     ).order_by():
         rows[r["township_id"]]["deputies"] = r["n"]
@@ -142,13 +153,14 @@ def _add_deputies(rows, ids, period: Period) -> None:
         "township_id"
     ).annotate(n=Count("pk")).order_by():
         rows[r["township_id"]]["groups"] = r["n"]
-    for r in DutyRecord.objects.filter(
-        deputy__township_id__in=ids, date__range=(period.date_from, period.date_to)
-    ).values("deputy__township_id").annotate(
-        n=Count("pk"), trainings=Count("pk", filter=Q(kind=DutyKind.TRAINING))
-    ).order_by():
-        rows[r["deputy__township_id"]]["duty_records"] = r["n"]
-        rows[r["deputy__township_id"]]["trainings"] = r["trainings"]
+    # Duty records are counted by the database's triggers per township, month and kind
+    # (deputies.duty_counters): a few rows per township, whatever the number of records.
+    for r in DutyMonth.objects.filter(
+        township_id__in=ids, year=period.year, month__range=(period.date_from.month, period.date_to.month)
+    ).values("township_id").annotate(total=Sum("n"), trainings=Sum("n", filter=Q(kind=DutyKind.TRAINING))).order_by():
+        if r["township_id"] in rows:
+            rows[r["township_id"]]["duty_records"] = r["total"] or 0
+            rows[r["township_id"]]["trainings"] = r["trainings"] or 0
 
 
 def _add_stations(rows, ids, period: Period) -> None:
@@ -174,11 +186,8 @@ def _add_stations(rows, ids, period: Period) -> None:
         rows[r["township_id"]]["reception_held"] = r["n"]
 
 
-def _add_suggestions(rows, ids, period: Period, today) -> None:
-    figures = suggestion_selectors.figures_by_township(
-        townships=list(ids), date_from=period.date_from, date_to=period.date_to, today=today,
-        stage_days=False,
-    )
+def _add_suggestions(rows, counted, period: Period) -> None:
+    figures = counted.by_township()
     for township_id, f in figures.items():
         if township_id in rows:
             rows[township_id].update({key: f.value(key) for key in SUGGESTION_KEYS})
@@ -199,12 +208,11 @@ def _add_sessions(rows, ids, period: Period, quarters) -> None:
         q=ExtractQuarter("date")
     ).values("township_id", "q").annotate(n=Count("pk")).order_by():
         quarters[r["township_id"]]["meetings"][r["q"] - 1] = r["n"]
-    for r in DutyRecord.objects.filter(
-        deputy__township_id__in=ids, date__year=period.year, kind=DutyKind.TRAINING
-    ).annotate(q=ExtractQuarter("date")).values("deputy__township_id", "q").annotate(
-        n=Count("pk")
-    ).order_by():
-        quarters[r["deputy__township_id"]]["trainings"][r["q"] - 1] = r["n"]
+    for r in DutyMonth.objects.filter(township_id__in=ids, year=period.year, kind=DutyKind.TRAINING).values(
+        "township_id", "month"
+    ).annotate(total=Sum("n")).order_by():
+        if r["township_id"] in quarters:
+            quarters[r["township_id"]]["trainings"][(r["month"] - 1) // 3] += r["total"]
     for r in CongressSession.objects.filter(township_id__in=ids, start_date__year=period.year).values(
         "township_id"
     ).annotate(n=Count("pk")).order_by():
@@ -220,10 +228,12 @@ def township_overview(*, townships: QuerySet, period: Period, today: datetime.da
         t.pk: {"meetings": [0, 0, 0, 0], "trainings": [0, 0, 0, 0], "sessions_year": 0}
         for t in township_list
     }
+    counted = suggestion_selectors.counted_year(townships=ids, date_from=period.date_from, date_to=period.date_to,
+                                                today=today, monthly=MONTHLY_KEYS)
     if ids:
         _add_deputies(rows, ids, period)
         _add_stations(rows, ids, period)
-        _add_suggestions(rows, ids, period, today)
+        _add_suggestions(rows, counted, period)
         _add_sessions(rows, ids, period, quarters)
     # Flags use the sessions app's own definitions (finished years with fewer than two
     # sessions; finished quarters of the current term without a presidium meeting).
@@ -234,21 +244,42 @@ def township_overview(*, townships: QuerySet, period: Period, today: datetime.da
             m.quarter for m in flagged.get(t.pk, []) if m.flagged and m.year == period.year
         ]
         q["too_few_sessions"] = period.year < today.year and q["sessions_year"] < 2
-    totals = _totals(list(rows.values()), ids, period, today)
+    totals = _totals(list(rows.values()), counted, period)
     return Overview(period=period, rows=[rows[t.pk] for t in township_list], totals=totals,
-                    quarters=quarters)
+                    quarters=quarters, counted=counted)
 
 
-def _totals(rows: list[dict], ids, period: Period, today) -> dict:
+def _totals(rows: list[dict], counted, period: Period) -> dict:
     totals = {c.key: sum(r[c.key] or 0 for r in rows) for c in COLUMNS if c.fmt == "int"}
     totals["compliance"] = percent(sum(r["compliance_checked"] for r in rows),
                                    sum(r["compliance_total"] for r in rows))
-    f = suggestion_selectors.suggestion_figures(
-        townships=list(ids), date_from=period.date_from, date_to=period.date_to, today=today
-    ) if ids else suggestion_selectors.Figures()
+    f = counted.total()
     totals.update({key: f.value(key) for key in SUGGESTION_KEYS})
     totals["_figures"] = f
     return totals
+
+
+@dataclass
+class Dashboard:
+    overview: Overview
+    charts: list
+    stages: list  # [(stage label, average working days or None)]
+
+
+def county_townships(county) -> QuerySet:
+    return Township.objects.filter(county=county)
+
+
+def dashboard(townships: QuerySet, period: Period, *, today: datetime.date) -> Dashboard:
+    """Everything a county (or township) page shows, computed now: the suggestion figures are
+    read from the counters kept with every change (:mod:`suggestions.counters`), so a page is
+    never stale and its cost does not grow with the number of suggestions."""
+    from . import charts
+
+    overview = township_overview(townships=townships, period=period, today=today)
+    chart_list = charts.charts(townships=townships, period=period, today=today, overview=overview)
+    averages = overview.totals["_figures"].avg_workdays
+    return Dashboard(overview, chart_list, [(label, averages.get(label)) for _, _, label in suggestion_figures.STAGES])
 
 
 # --- the records behind each figure ----------------------------------------------------------
@@ -433,17 +464,19 @@ DUTY_BUCKETS = [("0条", 0, 0), ("1-2条", 1, 2), ("3-5条", 3, 5), ("6-10条", 
 
 
 def duty_distribution(ids, year: int) -> list[int]:
-    """Active deputies of these townships per bucket of their duty record count in ``year``."""
-    per_deputy = dict(
-        DutyRecord.objects.filter(deputy__township_id__in=ids, date__year=year)
-        .values("deputy_id").annotate(n=Count("pk")).values_list("deputy_id", "n").order_by())
+    """Active deputies of these townships per bucket of their duty record count in ``year``,
+    from the counts kept by the triggers (bucketed by the database: two queries, a few rows)."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    bucket = Case(*[When(n__gte=low, n__lte=high, then=Value(i)) for i, (_, low, high) in enumerate(DUTY_BUCKETS)],
+                  default=Value(0), output_field=IntegerField())
+    active = _active_deputies(ids)
     counts = [0] * len(DUTY_BUCKETS)
-    for deputy_id in _active_deputies(ids).values_list("pk", flat=True):
-        n = per_deputy.get(deputy_id, 0)
-        for i, (_, low, high) in enumerate(DUTY_BUCKETS):
-            if low <= n <= high:
-                counts[i] += 1
-                break
+    rows = (DeputyYear.objects.filter(year=year, deputy_id__in=active.values("pk")).annotate(_b=bucket)
+            .values("_b").annotate(c=Count("pk")).order_by())
+    for row in rows:
+        counts[row["_b"]] += row["c"]
+    counts[0] += active.count() - sum(counts)  # no row (or 0): no record this year
     return counts
 
 

@@ -23,7 +23,6 @@ from .annex import annex_docx
 from .definitions import figure_definitions
 from .exports import DOCX, XLSX, attachment, xlsx_bytes
 from .periods import Period
-from .snapshots import snapshot_for
 
 
 QUARTER_CHOICES = [(1, "第一季度"), (2, "第二季度"), (3, "第三季度"), (4, "第四季度")]
@@ -89,7 +88,7 @@ def county(request):
     today = timezone.localdate()
     period = Period.from_query(request.GET, today)
     county_obj = _user_county(request.user, request.GET.get("county"))
-    snap = snapshot_for(county_obj, period, today=today)
+    snap = selectors.dashboard(selectors.county_townships(county_obj), period, today=today)
     overview, chart_list, stages = snap.overview, snap.charts, snap.stages
     export = request.GET.get("export")
     if export == "overview":
@@ -114,7 +113,7 @@ def county(request):
         row["may_drill"] = sees_all or row["township"].pk == request.user.township_id
     return render(request, "dashboards/county.html", {
         "county": county_obj, "period": period, "overview": overview, "columns": selectors.COLUMNS,
-        "charts": chart_list, "stages": stages, "computed_at": snap.computed_at,
+        "charts": chart_list, "stages": stages, 
         "years": range(today.year, today.year - 6, -1), "quarter_table": _quarter_table(overview),
         "quarter_choices": QUARTER_CHOICES,
         "missing_years": missing_calendar_years([today.year, today.year + 1]),
@@ -135,7 +134,7 @@ def township(request, slug):
     township = _township_for(request.user, slug)
     today = timezone.localdate()
     period = Period.from_query(request.GET, today)
-    snap = snapshot_for(township, period, today=today)
+    snap = selectors.dashboard(Township.objects.filter(pk=township.pk), period, today=today)
     overview, chart_list, stages = snap.overview, snap.charts, snap.stages
     export = request.GET.get("export")
     if export == "overview":
@@ -164,7 +163,7 @@ def township(request, slug):
         "township": township, "period": period, "overview": overview, "row": overview.rows[0],
         "columns": selectors.COLUMNS, "charts": chart_list, "drill": drill, "queue": queue,
         "quarters": overview.quarters[township.pk], "years": range(today.year, today.year - 6, -1),
-        "quarter_choices": QUARTER_CHOICES, "stages": stages, "computed_at": snap.computed_at,
+        "quarter_choices": QUARTER_CHOICES, "stages": stages, 
         "missing_years": missing_calendar_years([today.year, today.year + 1]),
     })
 

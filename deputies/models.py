@@ -462,3 +462,36 @@ class VoterContact(RulesModel):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+
+class DutyMonth(models.Model):
+    """How many duty records of ``kind`` the deputies of a township have in a month: kept by a
+    database trigger on every insert, update and delete of a duty record (whatever wrote it), so
+    the dashboards read a few rows per township, not the records. Derived data: rebuilt by
+    ``deputies.services.duty_counters_rebuild``."""
+
+    township_id = models.BigIntegerField()
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=30)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "履职记录月计数"
+        verbose_name_plural = "履职记录月计数"
+        constraints = [models.UniqueConstraint(fields=["township_id", "year", "month", "kind"],
+                                               name="dutymonth_unique_cell")]
+
+
+class DeputyYear(models.Model):
+    """How many duty records a deputy has in a year (same trigger as :class:`DutyMonth`): the
+    dashboards' 本年无履职记录代表 and the duty distribution read one row per deputy."""
+
+    deputy_id = models.BigIntegerField()
+    year = models.PositiveSmallIntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "代表年度履职记录数"
+        verbose_name_plural = "代表年度履职记录数"
+        constraints = [models.UniqueConstraint(fields=["deputy_id", "year"], name="deputyyear_unique_cell")]

@@ -525,3 +525,13 @@ def _create_from_row(actor, township, c, group_named) -> Deputy:
         phone=c["phone"],
         is_presidium_member=c["is_presidium_member"],
     )
+
+
+def duty_counters_rebuild() -> None:
+    """Recount the duty-record counters the triggers keep (after a deputy moved township)."""
+    from django.db import connection
+
+    from . import duty_counters
+
+    with transaction.atomic():
+        duty_counters.rebuild(connection)

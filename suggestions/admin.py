@@ -164,6 +164,16 @@ class SuggestionAdmin(TownshipScopedAdmin):
     list_filter = ["state", LightFilter, OverdueFilter, "channel", "kind", "category", "is_key", "township", "lead_department"]
     search_fields = ["code", "title", "original_title", "content"]
     date_hierarchy = "submitted_at"
+
+    def get_search_results(self, request, queryset, search_term):
+        """A whole 查询码 finds its suggestion by the unique index (a code's trigrams, mostly
+        digits, are shared by a great many codes); anything else searches as usual."""
+        term = search_term.strip().upper()
+        if term.isascii() and term.isalnum() and 6 <= len(term) <= 12:
+            exact = queryset.filter(code=term)
+            if exact.exists():
+                return exact, False
+        return super().get_search_results(request, queryset, search_term)
     list_select_related = ["township", "lead_department"]
     inlines = [ReplyInline, ReplyDeadlineInline, EventInline]
     actions = ["close_and_publish", "close_without_publishing"]

@@ -1,7 +1,7 @@
 """The figure registry: one object per suggestion figure (DOMAIN.md §5, §7).
 
 Every surface that shows a suggestion figure — dashboard cells and totals, the records behind a
-cell, charts, xlsx exports, the docx annex sentences, the snapshots and the 口径说明 page —
+cell, charts, xlsx exports, the docx annex sentences, the figure counters and the 口径说明 page —
 reads it from here; nothing else counts or divides.
 
 * A :class:`CountFigure` counts suggestions: its **population** (all, or one of
@@ -15,11 +15,13 @@ reads it from here; nothing else counts or divides.
 The rating figures use only ratings returned in time: a rating recorded late by staff
 (``rating_late``) and a reply never rated are 逾期未评价 and left out of 满意率.
 
-Ready for counters kept in the same transaction as each transition (per township, department,
-period and figure): each count is a condition on one suggestion row and the date of its period
-field, so a transition can diff the row before and after and move the counters it changes.
-The two figures whose condition reads ``today`` (超期未办, 逾期未评价) are current figures and
-would need a daily sweep instead.
+The dashboards read these figures from counters kept in the same transaction as each change
+(:mod:`suggestions.counters`): each count is a condition on one suggestion row and the date of
+its period field, so a change is the difference of the row's memberships before and after. A
+condition that reads ``today`` (超期未办, 逾期未评价) must read it only as ``due_date < today``
+(counted from a day on, for good): the counters keep such rows under their due date and sum
+those already due. :func:`compute` here is the full recount the counters are checked against,
+and what answers any scope the counters do not keep (a population, a span of days).
 """
 
 import datetime
@@ -27,8 +29,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncDate
+from collections import defaultdict
+
+from django.db.models import Count, DateField, F, Q, QuerySet, Value
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from congress.figures import ROUNDING_RULE, percent
@@ -341,6 +345,70 @@ def _stage_averages(base, group, date_from, date_to, today) -> dict:
     for (key, label), (total, n) in sums.items():
         result.setdefault(key, {})[label] = round(total / n, 1)
     return result
+
+
+# --- the counters' recount -------------------------------------------------------------------
+
+NEVER = datetime.date(1, 1, 1)  # ``bucket`` of a figure with no period; ``due`` of rows counted every day
+FOREVER = datetime.date(9999, 12, 31)  # ``today`` at which every date-dependent row counts
+TOTAL = 0  # department_id of a township's total
+
+
+def _local_date(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def counter_cells() -> dict:
+    """The full recount of the figure counters (:mod:`suggestions.counters`, which explains the
+    cells): {(township, department, key, bucket, due): n} from the suggestions themselves, by the
+    conditions above; a fixed number of GROUP BY queries (one or two per count figure, two per
+    stage)."""
+    cells: dict = defaultdict(int)
+
+    def add(t, d, key, bucket, due, n):
+        if not n:
+            return
+        cells[(t, TOTAL, key, bucket, due)] += n
+        if d and key in COUNTS:  # the departments chart reads the registry's counts only
+            cells[(t, d, key, bucket, due)] += n
+
+    base = Suggestion.objects.order_by()
+    keys = ("township_id", "lead_department_id")
+    for c in COUNTS.values():
+        qs = base.annotate(_b=TruncMonth(c.period_field) if c.period_field else Value(NEVER, output_field=DateField()))
+        for row in qs.filter(c.q(NEVER)).values(*keys, "_b").annotate(n=Count("pk")):
+            add(row["township_id"], row["lead_department_id"], c.key, _local_date(row["_b"]), NEVER, row["n"])
+        if callable(c.condition):
+            for row in qs.values(*keys, "_b", "due_date").annotate(
+                    hi=Count("pk", filter=c.q(FOREVER)), lo=Count("pk", filter=c.q(NEVER))):
+                add(row["township_id"], row["lead_department_id"], c.key, _local_date(row["_b"]),
+                    row["due_date"] or FOREVER, row["hi"] - row["lo"])
+    for row in base.annotate(_b=TruncMonth("submitted_at")).values(*keys, "_b", "state").annotate(n=Count("pk")):
+        add(row["township_id"], row["lead_department_id"], f"state:{row['state']}", _local_date(row["_b"]), NEVER,
+            row["n"])
+    # Stage times: the database counts suggestions per start day and per end day (two queries
+    # per stage); working days between two days = ordinal(end) - ordinal(start).
+    day_rows = []
+    years = {timezone.localdate().year}
+    for start, end, label in STAGES:
+        both = base.filter(**{"dispatched_at__isnull": False, f"{start}__isnull": False, f"{end}__isnull": False})
+        both = both.annotate(_b=TruncMonth("dispatched_at"))
+        for side, name in ((-1, start), (1, end)):
+            for row in both.annotate(_d=TruncDate(name)).values(*keys, "_b", "_d").annotate(n=Count("pk")):
+                day_rows.append((row, label, side))
+                years.add(row["_d"].year)
+    cal = WorkCalendar(range(min(years), max(years) + 1))
+    epoch = datetime.date(min(years), 1, 1)
+    for row, label, side in day_rows:
+        bucket = _local_date(row["_b"])
+        t, d = row["township_id"], row["lead_department_id"]
+        if side > 0:
+            add(t, d, f"stage_n:{label}", bucket, NEVER, row["n"])
+        add(t, d, f"stage_days:{label}", bucket, NEVER, side * row["n"] * cal.workdays_between(epoch, row["_d"]))
+    return {k: v for k, v in cells.items() if v}
+
 
 
 def state_counts(*, townships=None, population: str = "all", date_from=None, date_to=None) -> dict[str, int]:

@@ -645,3 +645,32 @@ class ReplyDeadline(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.due_date:%Y-%m-%d}"
+
+
+class FigureCounter(models.Model):
+    """One number kept in the same transaction as every change of a suggestion (see
+    :mod:`suggestions.counters`): how many suggestions of ``township`` (and lead department, or
+    0 for the township's total) whose period field falls in the month ``bucket`` meet the
+    condition of figure ``key``. A figure that reads today (超期未办, 逾期未评价) keeps its
+    rows that only count from a date on under that date (``due``: counted while
+    ``due < today``); rows counted whatever the day have ``due`` = 0001-01-01. Derived data:
+    ``manage.py figures_recount`` rebuilds it from the registry. Each cell with a period is kept
+    for its month, quarter and year (``span``), so a year or quarter page reads one row per key."""
+
+    township = models.ForeignKey(Township, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    department_id = models.IntegerField(default=0)  # 0: every department (the township's total)
+    key = models.CharField(max_length=40)
+    span = models.CharField(max_length=1)  # m, q, y: bucket is a month, quarter or year; "-": no period
+    bucket = models.DateField()  # the first day of the span; 0001-01-01 for a figure with no period
+    due = models.DateField()
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "统计计数"
+        verbose_name_plural = "统计计数"
+        constraints = [
+            models.UniqueConstraint(fields=["township", "department_id", "key", "span", "bucket", "due"],
+                                    name="figurecounter_unique_cell"),
+        ]
+        # A page reads one period's rows (span, bucket) of some townships.
+        indexes = [models.Index(fields=["span", "bucket", "due"], name="figurecounter_period")]

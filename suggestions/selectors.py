@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from congress.tenancy import scope_to_user
 
-from . import figures, lights
+from . import counters, figures, lights
 from .models import OPEN_STATES, ChangeRequest, State, Suggestion
 from .rules import can_view_suggestion, deputy_of
 
@@ -188,9 +188,18 @@ STAGES = figures.STAGES
 FIGURE_TITLES = {key: c.title for key, c in figures.COUNTS.items()}
 
 
+def _counted(population, date_from, date_to) -> bool:
+    """Whether the figure counters (:mod:`suggestions.counters`) answer: every population, whole
+    months (a dashboard's year or quarter). Anything else is recounted from the rows."""
+    return population == "all" and counters._aligned(date_from, date_to)
+
+
 def suggestion_figures(*, townships=None, department=None, population: str = "all", date_from=None,
                        date_to=None, today=None, stage_days=True) -> Figures:
     """All figures for one scope (county-wide when ``townships`` is None)."""
+    if department is None and _counted(population, date_from, date_to):
+        return counters.compute(None, townships=townships, department=department, date_from=date_from,
+                                date_to=date_to, today=today, stage_days=stage_days).get(None, Figures())
     return figures.compute(None, townships=townships, department=department, population=population,
                            date_from=date_from, date_to=date_to, today=today,
                            stage_days=stage_days).get(None, Figures())
@@ -199,6 +208,9 @@ def suggestion_figures(*, townships=None, department=None, population: str = "al
 def figures_by_township(*, townships=None, population: str = "all", date_from=None, date_to=None,
                         today=None, stage_days=True) -> dict[int, Figures]:
     """{township_id: Figures}."""
+    if _counted(population, date_from, date_to):
+        return counters.compute("township_id", townships=townships, date_from=date_from, date_to=date_to,
+                                today=today, stage_days=stage_days)
     return figures.compute("township_id", townships=townships, population=population,
                            date_from=date_from, date_to=date_to, today=today, stage_days=stage_days)
 
@@ -206,13 +218,30 @@ def figures_by_township(*, townships=None, population: str = "all", date_from=No
 def figures_by_department(*, townships=None, date_from=None, date_to=None, today=None,
                           stage_days=True) -> dict[int, Figures]:
     """{lead_department_id: Figures}."""
+    if _counted("all", date_from, date_to):
+        return counters.compute("lead_department_id", townships=townships, date_from=date_from,
+                                date_to=date_to, today=today, stage_days=stage_days)
     return figures.compute("lead_department_id", townships=townships, date_from=date_from,
                            date_to=date_to, today=today, stage_days=stage_days)
 
 
 def state_counts(*, townships=None, date_from=None, date_to=None) -> dict[str, int]:
     """{state: n} of the suggestions received in the period, by their current state."""
+    if _counted("all", date_from, date_to):
+        return counters.state_counts(townships=townships, date_from=date_from, date_to=date_to)
     return figures.state_counts(townships=townships, date_from=date_from, date_to=date_to)
+
+
+def counted_year(*, townships, date_from, date_to, today=None, monthly=()) -> counters.Year:
+    """The counters of these townships for one dashboard period (a year or a quarter) and the
+    months of its year for the ``monthly`` keys, read once; a dashboard sums its cells, totals,
+    states chart and monthly chart from it."""
+    return counters.Year(townships, date_from, date_to, today, monthly)
+
+
+def by_month(keys, *, townships=None, year: int, today=None) -> dict[str, list[int]]:
+    """{key: [January … December]} of count figures by the month of their own period field."""
+    return counters.by_month(keys, townships=townships, year=year, today=today)
 
 
 def figure_queryset(name: str, *, townships=None, population: str = "all", date_from=None, date_to=None,

@@ -6,8 +6,9 @@ the row with ``select_for_update()``, re-checks the state and the actor's permis
 action's declaration in :data:`suggestions.workflow.ACTIONS` says, lets the service add what is
 special to it (``change``), assigns the target state, timestamp and stage deadline
 (:func:`_apply`, the only code that assigns ``Suggestion.state``), saves with ``update_fields``,
-writes the typed timeline row (:class:`~suggestions.models.EventKind`) and schedules the notices
-with ``transaction.on_commit``. Views, admin actions, Celery tasks and other apps call these.
+writes the typed timeline row (:class:`~suggestions.models.EventKind`), moves the figure counters
+(:mod:`suggestions.counters`) by what changed, and schedules the notices with
+``transaction.on_commit``. Views, admin actions, Celery tasks and other apps call these.
 """
 
 import datetime
@@ -28,7 +29,7 @@ from congress.notifications import notification_mark_read, notification_send
 from congress.roles import PRESIDIUM_STAFF, Role
 from congress.workdays import WorkCalendar, months_deadline
 
-from . import deadlines, workflow
+from . import counters, deadlines, workflow
 from .citizen_notices import citizen_notice_add
 from .models import (
     Channel,
@@ -256,6 +257,7 @@ def _transition(action: str, *, actor, suggestion, seen_state=None, change=None,
     write the timeline row and schedule the notices."""
     spec = workflow.ACTIONS[action]
     s = _lock(suggestion.pk)
+    before = counters.memberships(s.pk)
     if by_citizen_refusal:
         if s.state not in spec.sources:
             raise TransitionNotAllowed(by_citizen_refusal)
@@ -273,6 +275,7 @@ def _transition(action: str, *, actor, suggestion, seen_state=None, change=None,
         s.save(update_fields=fields)
     _record(s, spec, actor=actor, from_state=old, note=step.note, internal_note=step.internal_note,
             notice_body=step.notice_body)
+    counters.apply(before, counters.memberships(s.pk))
     return s
 
 
@@ -283,6 +286,7 @@ def _start(suggestion: Suggestion, action: str, *, actor, note: str) -> Suggesti
     suggestion.original_title, suggestion.original_content = suggestion.title, suggestion.content
     _apply(suggestion, spec, set())
     suggestion.save()
+    counters.apply({}, counters.memberships(suggestion.pk))
     _record(suggestion, spec, actor=actor, from_state="", note=note)
     return suggestion
 
@@ -834,7 +838,9 @@ def suggestion_citizen_rate(*, suggestion, rating: str, comment: str = "") -> Su
         raise TransitionNotAllowed(deadlines.late_rating_message(s))
     s.citizen_rating = rating
     s.citizen_comment = (comment or "").strip()
+    before = counters.memberships(s.pk)
     s.save(update_fields=["citizen_rating", "citizen_comment"])
+    counters.apply(before, counters.memberships(s.pk))
     _event(s, actor=None, action=EventKind.CITIZEN_RATE, from_state=s.state, to_state=s.state,
            note=f"群众评价:{Rating(rating).label}")
     return s
@@ -944,3 +950,17 @@ def run_bulk(service, *, actor, suggestions, seen_states=None, **kwargs) -> tupl
         except USER_ERRORS as exc:
             errors.append(f"{s.code}:{user_message(exc)}")
     return done, errors
+
+
+# --- figure counters ---------------------------------------------------------------------------
+
+
+def figure_counters_rebuild() -> int:
+    """Replace the figure counters by a full recount (after bulk writes that bypass these
+    services, or a change of the working-day calendar). Returns the number of counter rows."""
+    return counters.rebuild()
+
+
+def figure_counters_fold() -> int:
+    """Daily compaction of the figure counters (see :func:`suggestions.counters.fold`)."""
+    return counters.fold()

@@ -28,6 +28,24 @@ def retention_apply_task() -> dict:
     return retention_apply()
 
 
+@shared_task(name="suggestions.figure_counters_rebuild")
+def figure_counters_rebuild_task() -> int:
+    """After a change of the working-day calendar: the stage times (各环节平均用时) count
+    working days, so their counters are recounted."""
+    from .services import figure_counters_rebuild
+
+    return figure_counters_rebuild()
+
+
+@shared_task(name="suggestions.figure_counters_fold")
+def figure_counters_fold_task() -> int:
+    """Daily: fold the date-dependent counter rows already due (fewer rows for a page to read;
+    no number changes)."""
+    from .services import figure_counters_fold
+
+    return figure_counters_fold()
+
+
 @shared_task(name="suggestions.callback_sweep", max_retries=3, default_retry_delay=300, acks_late=True)
 def callback_sweep_task(today: str | None = None) -> dict:
     """Daily: the 回访 SMS inviting citizens who have not rated a reply (each item once)."""

@@ -2,7 +2,7 @@
 
 Hypothesis walks random paths through the action table (claim, answer, present, withdraw, reject,
 dispatch, sign, extension, reassignment, reply, rating in and out of the window, re-handling,
-close) with random dates across the Spring Festival and National Day holidays, through the real
+close, revision, the citizen's rating) with random dates across the Spring Festival and National Day holidays, through the real
 services. Then, for several periods, every suggestion figure on every surface (the registry, the
 dashboard row, the drill-down list, the charts, the annex sentence) equals the others and an
 independent count written here from the spec's sentence: from the replies, the deadline rows and
@@ -25,7 +25,7 @@ from dashboards.annex import _total_sentence, annex_figures, annex_sentences
 from dashboards.periods import Period
 from dashboards.selectors import SUGGESTION_KEYS, figure_records, township_overview
 from suggestions import figures as registry
-from suggestions import services
+from suggestions import counters, services
 from suggestions.models import (
     OPEN_STATES,
     ChangeRequest,
@@ -47,7 +47,7 @@ D = datetime.date
 # Starts just before the Spring Festival and National Day holidays of 2025 and 2026, and others.
 STARTS = [D(2025, 1, 24), D(2025, 9, 26), D(2025, 12, 29), D(2026, 2, 12), D(2026, 4, 29), D(2026, 9, 28)]
 ACTIONS = ["claim", "answer", "present", "withdraw", "reject", "dispatch", "sign", "extend", "reassign",
-           "reply", "evaluate", "late_evaluate", "close"]
+           "reply", "evaluate", "late_evaluate", "close", "revise", "citizen_rate"]
 TODAY = D(2026, 12, 31)
 PERIODS = [Period(2025), Period(2026), Period(2026, 1), Period(2026, 4)]
 ERRORS = (*USER_ERRORS, TransitionNotAllowed)
@@ -118,6 +118,10 @@ def _act(w, s, action, pick):
                                          late_reason="代表电话反馈,补录" if action == "late_evaluate" else "")
         elif action == "close":
             services.suggestion_close(actor=w.staff, suggestion=s, is_public=bool(pick % 2))
+        elif action == "revise":
+            services.suggestion_revise(actor=w.staff, suggestion=s, title=f"{s.title}(修改)", content=s.content)
+        elif action == "citizen_rate":
+            services.suggestion_citizen_rate(suggestion=s, rating=[Rating.SATISFIED, Rating.UNSATISFIED][pick % 2])
     except ERRORS:
         pass
 
@@ -203,10 +207,17 @@ def check_invariants(township: Township, today, periods=PERIODS, *, rows=None):
             assert first and first[0].kind == "first" and s.deadline == sorted(
                 first, key=lambda d: (d.set_at, d.pk))[-1].due_date
             assert {d.cycle for d in s.reply_deadlines.all()} == set(range(s.rehandle_count + 1))
+    # The counters kept by every service equal a full recount by the registry, cell by cell.
+    assert counters.differences() == []
     for period in periods:
         expected = independent(rows, period, today)
         f = registry.compute(None, townships=[township.pk], date_from=period.date_from, date_to=period.date_to,
                              today=today, stage_days=False).get(None, registry.Figures())
+        counted = counters.compute(None, townships=[township.pk], date_from=period.date_from,
+                                   date_to=period.date_to, today=today).get(None, registry.Figures())
+        recounted = registry.compute(None, townships=[township.pk], date_from=period.date_from,
+                                     date_to=period.date_to, today=today).get(None, registry.Figures())
+        assert counted.counts == recounted.counts and counted.avg_workdays == recounted.avg_workdays, period
         overview = township_overview(townships=townships, period=period, today=today)
         row = overview.rows[0]
         for key, value in expected.items():
