@@ -18,8 +18,11 @@ run: setup
 
 # Prints the 25 slowest tests. The first run keeps a migrated SQLite template in var/test-db/
 # (rebuilt whenever a migration changes), so later runs skip the ~30 s of migrations.
+# TEST_WORKERS pytest-xdist processes (one per core, at most 4; TEST_WORKERS=0 runs in this
+# process): each has its own test database and demo county; the browser tests form one group.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest --durations=25 --durations-min=0.5 $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses=4 --dist loadgroup --durations=25 --durations-min=0.5 $(PYTEST_ARGS)
 
 install: $(STAMP)
 

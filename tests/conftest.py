@@ -4,8 +4,10 @@ service is missing, but fails when ``REQUIRE_SERVICES=1`` (CI's production-path 
 import dataclasses
 import hashlib
 import os
+import re
 import shutil
 import sqlite3
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,7 +44,8 @@ def redis_available() -> bool:
 # migrated test database in var/test-db/, named after a hash of every installed app's migration
 # files and Django's version; later runs copy it into the in-memory test database in
 # milliseconds. Any added or edited migration changes the hash, so the next run migrates afresh.
-# PostgreSQL is always migrated in full.
+# PostgreSQL does the same with a template database on the server (see
+# ``_migrate_postgres_from_template``). TEST_DB_TEMPLATE=0 migrates in full.
 
 TEMPLATE_DIR = Path(settings.VAR_DIR) / "test-db"
 
@@ -67,6 +70,8 @@ def _migrate_from_template(call_command):
 
     def wrapped(name, *args, **options):
         connection = connections[options.get("database", DEFAULT_DB_ALIAS)]
+        if name == "migrate" and connection.vendor == "postgresql":
+            return _migrate_postgres_from_template(connection, lambda: call_command(name, *args, **options))
         if name != "migrate" or connection.vendor != "sqlite" or not connection.is_in_memory_db():
             return call_command(name, *args, **options)
         template = TEMPLATE_DIR / f"{migrations_fingerprint()}.sqlite3"
@@ -95,6 +100,52 @@ def _migrate_from_template(call_command):
     return wrapped
 
 
+def _migrate_postgres_from_template(connection, migrate):
+    """PostgreSQL: the empty test database is dropped and made again as a copy (``CREATE
+    DATABASE … TEMPLATE``) of a migrated template database on the server, named after the
+    migrations' fingerprint and kept across runs (and shared by the xdist workers). The first run
+    migrates and keeps its result as that template; templates of other fingerprints are dropped."""
+    from django.db import DatabaseError
+
+    test_name = connection.settings_dict["NAME"]
+    prefix = f"{re.sub(r'_gw[0-9]+$', '', test_name)[:30]}_tpl_"
+    template = prefix + migrations_fingerprint()
+    quote = connection.ops.quote_name
+
+    def on_server(*statements):
+        with connection._nodb_cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                       [prefix.replace("_", "\\_") + "%"])
+        existing = {row[0] for row in cursor.fetchall()}
+    connection.close()
+    if template in existing:
+        on_server(f"DROP DATABASE {quote(test_name)}",
+                  f"CREATE DATABASE {quote(test_name)} TEMPLATE {quote(template)}")
+        return None
+    result = migrate()
+    connection.close()  # a database being copied must have no connections
+    partial = f"{template}_{os.getpid()}"
+    try:
+        on_server(f"CREATE DATABASE {quote(partial)} TEMPLATE {quote(test_name)}")
+        try:
+            on_server(f"ALTER DATABASE {quote(partial)} RENAME TO {quote(template)}")
+        except DatabaseError:  # another worker or run kept its copy first
+            on_server(f"DROP DATABASE IF EXISTS {quote(partial)}")
+    except DatabaseError:
+        pass  # no template this time: the next run migrates again
+    for stale in existing:
+        if not stale.startswith(template):
+            try:
+                on_server(f"DROP DATABASE IF EXISTS {quote(stale)}")
+            except DatabaseError:
+                pass  # still in use by a run of other migrations: dropped by a later run
+    return result
+
+
 @pytest.fixture(scope="session")
 def _sqlite_test_db_template(django_db_use_migrations):
     """Active only while pytest-django creates the test databases (see ``django_db_setup``)."""
@@ -113,7 +164,8 @@ def _sqlite_test_db_template(django_db_use_migrations):
 
 @pytest.fixture(scope="session")
 def django_db_setup(_sqlite_test_db_template, django_db_setup):
-    """pytest-django's test databases, the SQLite one restored from the migrated template."""
+    """pytest-django's test databases, restored from the migrated template (SQLite file or
+    PostgreSQL template database)."""
     _sqlite_test_db_template()
     yield
 
@@ -179,9 +231,49 @@ def _is_transactional(item) -> bool:
     )
 
 
+# --- pytest-xdist: tests that must share one worker ---------------------------------------------
+#
+# ``make test`` runs two xdist workers with ``--dist loadgroup``. The browser tests go to one
+# worker, one after another, so two Chromiums never compete for the machine's two cores (the
+# journeys wait 15 s at most for a page); a module with a module-scoped demo goes to one worker,
+# so that demo is loaded once. xdist 3.8 marks its groups by renaming the test ids, which pytest 9
+# no longer allows, so the groups are given here, by test file, to the scheduler (it runs in the
+# controller process, which sees test ids only). Never put a ``demo_county`` test in a group:
+# groups are handed out first, and those tests must come last on their worker.
+
+ONE_WORKER_MODULES = {"tests/sessions_app/test_demo.py"}
+
+
+def xdist_group_of(nodeid: str) -> str | None:
+    path = nodeid.split("::")[0]
+    if path.startswith("tests/journeys/") or "browser" in Path(path).name:
+        return "browser"
+    if path in ONE_WORKER_MODULES:
+        return path
+    return None
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class GroupedScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group_of(nodeid) or super()._split_scope(nodeid)
+
+    return GroupedScheduling(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
     """Run the tests sharing the demo county last, so its outer transaction (open from the first
-    of them to the end of the session) never holds rows another test could see."""
+    of them to the end of the session) never holds rows another test could see. Under xdist
+    every worker collects and reorders the same list, and the scheduler hands each worker its
+    tests in that order (groups first), so on each worker they still come after all its others."""
+    for item in items:
+        if SHARED_DEMO in getattr(item, "fixturenames", ()) and xdist_group_of(item.nodeid):
+            raise pytest.UsageError(f"{item.nodeid}: a {SHARED_DEMO} test cannot be in an xdist group")
     shared = [item for item in items if SHARED_DEMO in getattr(item, "fixturenames", ())]
     for item in shared:
         if _is_transactional(item):
@@ -228,6 +320,26 @@ def _fast_and_eager(settings):
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+def poll(condition, timeout: float = 30.0, interval: float = 0.1):
+    """Call ``condition`` until it returns something true or ``timeout`` seconds pass; returns
+    what it last returned. While the in-process worker thread writes to SQLite's shared
+    in-memory test database, a read from the test's thread is refused at once ("database table
+    is locked", no busy wait in shared-cache mode): that read counts as "not yet"."""
+    from django.db import OperationalError
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = condition()
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            value = None
+        if value or time.monotonic() >= deadline:
+            return value
+        time.sleep(interval)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@
 """
 
 import ast
+import functools
 import re
 import tomllib
 from importlib import metadata
@@ -22,10 +23,16 @@ LEAF = "dashboards"
 APPS = [*LAYERS, LEAF]
 
 
+@functools.cache
+def _parse(path: Path, source: str) -> ast.Module:
+    """One parse per file and content for the whole run (the checks below only read the trees)."""
+    return ast.parse(source, filename=str(path))
+
+
 def _modules(*packages):
     for package in packages:
         for path in sorted((ROOT / package).rglob("*.py")):
-            yield path, ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            yield path, _parse(path, path.read_text(encoding="utf-8"))
 
 
 def _imported_names(tree):
@@ -149,14 +156,24 @@ def _dependency_names(specs):
     return [re.split(r"[\s\[<>=!~;]", spec, maxsplit=1)[0] for spec in specs]
 
 
+@functools.cache
+def _packages_distributions() -> dict[str, list[str]]:
+    return metadata.packages_distributions()
+
+
 def _import_names(dist: str) -> set[str]:
-    names = {module for module, dists in metadata.packages_distributions().items()
+    names = {module for module, dists in _packages_distributions().items()
              if dist.lower().replace("_", "-") in {d.lower().replace("_", "-") for d in dists}}
     assert names, f"{dist} is not installed"
     return names
 
 
 def _used_top_level_names(packages) -> set[str]:
+    return set(_used_top_level_names_of(tuple(packages)))
+
+
+@functools.cache
+def _used_top_level_names_of(packages: tuple[str, ...]) -> frozenset[str]:
     used = set()
     for _, tree in _modules(*packages):
         for _, name in _imported_names(tree):
@@ -164,7 +181,7 @@ def _used_top_level_names(packages) -> set[str]:
         for node in ast.walk(tree):  # INSTALLED_APPS, MIDDLEWARE and other dotted paths
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.fullmatch(r"[\w.]+", node.value):
                 used.add(node.value.split(".")[0])
-    return used
+    return frozenset(used)
 
 
 def _runner_files() -> str:
@@ -192,6 +209,9 @@ def test_each_dependency_is_imported(dist):
 def test_each_dev_dependency_is_imported_by_tests(dist):
     if dist in {"pytest-django"}:  # a plugin: configured, not imported
         assert "DJANGO_SETTINGS_MODULE" in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+        return
+    if dist in {"pytest-xdist"}:  # a plugin: `make test` runs its workers
+        assert re.search(r"pytest -n \S+ .*--dist loadgroup", _runner_files()), "make test does not use pytest-xdist"
         return
     used = _used_top_level_names(["tests"])
     assert _import_names(dist) & used, f"{dist} is a dev dependency but no test imports it"

@@ -14,6 +14,7 @@ from suggestions import services
 from suggestions.models import Reminder, Suggestion
 from suggestions.reminders import reminder_sweep
 from suggestions.tasks import reminder_sweep_task
+from tests.conftest import poll
 from tests.suggestions import factories as f
 
 
@@ -124,9 +125,7 @@ def test_beat_sweep_in_a_real_worker(real_worker, w):
     _set_due(s, datetime.date(2026, 1, 5))
     Notification.objects.all().delete()
     reminder_sweep_task.delay("2026-01-06")
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not Reminder.objects.filter(suggestion=s).exists():
-        time.sleep(0.2)
+    poll(lambda: Reminder.objects.filter(suggestion=s).exists())
     assert Reminder.objects.filter(suggestion=s, kind="overdue").exists()
     assert Notification.objects.filter(recipient=w.handler, title__startswith="【已逾期】").count() == 1
 
@@ -157,9 +156,7 @@ def test_worker_start_sweep_runs_in_a_real_worker(real_worker, w):
     Notification.objects.all().delete()
     signals.worker_ready.send(sender=None)
     signals.worker_ready.send(sender=None)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and Reminder.objects.filter(suggestion=s).count() < 2:
-        time.sleep(0.2)
+    poll(lambda: Reminder.objects.filter(suggestion=s).count() >= 2)
     time.sleep(1)  # let the second sweep finish too
     assert Reminder.objects.filter(suggestion=s, kind="overdue").count() == 1
     assert Notification.objects.filter(recipient=w.handler, title__startswith="【已逾期】").count() == 1
