@@ -221,6 +221,40 @@ def demo_county(_demo_county_session, db):
     )
 
 
+# --- rows the data migrations seed survive a transactional test's flush -------------------------
+#
+# A transactional test (``transactional_db``, ``live_server``: the browser journeys) empties every
+# table when it ends, the rows the data migrations made included. In one process pytest-django
+# runs those tests last, but an xdist worker may run the browser group first, and the tests after
+# it would miss the preset 八有/六有/九有 sets and the default categories. ``flush`` sends
+# ``post_migrate``; this receiver, connected only in tests, seeds them again with the migrations'
+# own functions (idempotent ``get_or_create``).
+
+SEED_MIGRATIONS = {
+    "suggestions": ("suggestions.migrations.0002_default_categories", "add_categories"),
+    "liaison_stations": ("liaison_stations.migrations.0003_preset_standard_sets", "load"),
+}
+
+
+def _reseed_after_flush(sender, **kwargs):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    if sender.label in SEED_MIGRATIONS:
+        module, function = SEED_MIGRATIONS[sender.label]
+        getattr(import_module(module), function)(apps, None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _seeds_survive_flush():
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_reseed_after_flush, dispatch_uid="tests.reseed_after_flush")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests.reseed_after_flush")
+
+
 def _is_transactional(item) -> bool:
     marker = item.get_closest_marker("django_db")
     names = getattr(item, "fixturenames", ())
