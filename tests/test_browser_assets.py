@@ -29,7 +29,13 @@ def test_htmx_and_bootstrap_load_only_where_used_and_charts_draw(live_server):
 
         # The live attendance page polls with hx-get: htmx arrives and runs its trigger.
         page.goto(f"{live_server.url}/portal/sessions/{hall.session.pk}/attendance/")
-        page.wait_for_function("window.htmx !== undefined", timeout=10_000)
+        # app.js loads htmx on demand. Polled with page.evaluate, which the page's CSP does not
+        # govern (wait_for_function's polling evaluates a string in the page: 'unsafe-eval').
+        for _ in range(100):
+            if page.evaluate("typeof window.htmx") == "object":
+                break
+            page.wait_for_timeout(100)
+        assert page.evaluate("typeof window.htmx") == "object"
         with page.expect_request(lambda r: "/attendance/" in r.url and r.headers.get("hx-request") == "true",
                                  timeout=12_000):
             pass

@@ -13,7 +13,7 @@ from liaison_stations import services
 from liaison_stations.models import ReceptionDay
 from liaison_stations.views_public import suggestion_form_url
 
-MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")  # not inside a hex token
 
 
 def _public_urls(world):
