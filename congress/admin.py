@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .admin_base import TownshipScopedAdmin
+from .admin_base import ReadOnlyAdminMixin, TownshipScopedAdmin
 from .department_import import DepartmentImporter
 from .district_import import VillageDistrictImporter
 from .models import County, Department, ElectoralDistrict, Notification, Term, Township, User, Village
@@ -10,19 +10,6 @@ from .models import NoticeChannelDefault, PhoneReveal
 from .roles import Role
 from .table_import import TableImportAdminMixin
 from .tenancy import scope_to_user
-
-
-class ReadOnlyAdminMixin:
-    """A list nobody adds to, changes or deletes from in the admin (logs, audit rows)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(County)

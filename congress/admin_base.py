@@ -87,6 +87,19 @@ def _scoped_list_filter(model, list_filter, user):
     return result
 
 
+class ReadOnlyAdminMixin:
+    """A list nobody adds to, changes or deletes from in the admin (logs, audit rows)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
     """django-simple-history's pages, read-only for everyone.
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from congress.admin_base import TownshipScopedAdmin, TownshipScopedInline
+from congress.admin_base import ReadOnlyAdminMixin, TownshipScopedAdmin, TownshipScopedInline
 from congress.exceptions import USER_ERRORS, ApplicationError, add_form_errors, user_message
 from congress.validators import mask_phone
 from congress.workdays import missing_calendar_years
@@ -487,15 +487,10 @@ class ReminderAdmin(TownshipScopedAdmin):
 
 
 @admin.register(CitizenCallback)
-class CitizenCallbackAdmin(TownshipScopedAdmin):
-    """回访邀请 (read-only): one row per item whose citizen was invited to rate."""
+class CitizenCallbackAdmin(ReadOnlyAdminMixin, TownshipScopedAdmin):
+    """回访邀请 (read-only): one row per item whose citizen was invited to rate; deleting one would
+    let the sweep invite that citizen again."""
 
     list_display = ["suggestion", "replied_at", "created_at"]
     search_fields = ["suggestion__code"]
     list_select_related = ["suggestion"]
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

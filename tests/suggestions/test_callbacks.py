@@ -3,10 +3,8 @@ never twice (a second sweep, a retried task, two sweeps at once), never for a ra
 non-consenting or backdated item, never after the rating window."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +16,7 @@ from suggestions.callbacks import TIMELINE_NOTE, callback_sweep
 from suggestions.citizen_notices import MAY_BE_TOLD, citizen_may_be_told
 from suggestions.models import CitizenCallback, DeadlineSettings, EventKind, Suggestion
 from suggestions.tasks import callback_sweep_task
+from tests.concurrency import run_at_once
 from tests.suggestions import factories as f
 
 PHONE = "13812345678"
@@ -164,24 +163,7 @@ def test_the_link_leads_to_the_citizen_s_own_rating(w, client, django_capture_on
 def test_two_sweeps_at_once_invite_once(w):
     s = f.replied(w)
     today = _day(s, 5)
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(callback_sweep(today=today))
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    results = run_at_once(lambda: callback_sweep(today=today))
     assert sorted(r["claimed"] for r in results) == [0, 1]
     assert _revisits() == [("revisit", PHONE)]
     assert _callback_events(s) == [(False, TIMELINE_NOTE)]

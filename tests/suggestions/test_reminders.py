@@ -2,11 +2,10 @@
 same time, retried), constant query count, and a real worker on the real broker."""
 
 import datetime
-import threading
 import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from congress.models import Notification
@@ -15,6 +14,7 @@ from suggestions.models import Reminder, Suggestion
 from suggestions.reminders import reminder_sweep
 from suggestions.tasks import reminder_sweep_task
 from tests.conftest import poll
+from tests.concurrency import run_at_once
 from tests.suggestions import factories as f
 
 
@@ -98,24 +98,7 @@ def test_two_sweeps_at_once_notify_once(w):
     s = f.in_progress(w)
     _set_due(s, datetime.date(2026, 1, 5))
     Notification.objects.all().delete()
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def run():
-        try:
-            barrier.wait()
-            reminder_sweep(today=datetime.date(2026, 1, 6))
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    run_at_once(lambda: reminder_sweep(today=datetime.date(2026, 1, 6)))
     assert Notification.objects.filter(recipient=w.handler).count() == 1
     assert Reminder.objects.filter(suggestion=s).count() == 2  # overdue + escalated
 
