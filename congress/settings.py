@@ -150,6 +150,14 @@ else:
             "LOCATION": "django_cache",
         }
     }
+# Rendered dashboard sections, in each process's own memory: each process checks them against
+# the database's change marks before reuse (dashboards/freshness.py), so none serves a stale one.
+CACHES["dashboards"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "dashboards",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": env.int("DASHBOARD_SECTIONS_MAX", default=300)},
+}
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_DATA_DIR = VAR_DIR / "celery"
@@ -241,6 +249,11 @@ CELERY_BEAT_SCHEDULE["suggestions-reminder-sweep"] = {
 # suggestions: daily compaction of the figure counters (suggestions/counters.py; changes no number).
 CELERY_BEAT_SCHEDULE["suggestions-figure-counters-fold"] = {
     "task": "suggestions.figure_counters_fold",
+    "schedule": 24 * 3600,
+}
+# dashboards: daily pruning of the change marks older than a day (dashboards/freshness.py).
+CELERY_BEAT_SCHEDULE["dashboards-prune-change-marks"] = {
+    "task": "dashboards.prune_change_marks",
     "schedule": 24 * 3600,
 }
 

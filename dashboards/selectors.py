@@ -485,7 +485,7 @@ def department_figures(ids, period: Period, today) -> list[tuple[str, object]]:
     from congress.models import Department
 
     by_department = suggestion_selectors.figures_by_department(
-        townships=ids, date_from=period.date_from, date_to=period.date_to, today=today, stage_days=False)
+        townships=ids, date_from=period.date_from, date_to=period.date_to, today=today, stage_days=False, top=15)
     names = {
         d.pk: d.name if d.township_id is None or len(ids) == 1 else f"{d.township.name}{d.name}"
         for d in Department.objects.filter(pk__in=[k for k in by_department if k]).select_related("township")
