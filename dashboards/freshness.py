@@ -104,6 +104,22 @@ def install(connection) -> None:
                         cursor.execute(f"CREATE TRIGGER {name} AFTER {event} ON {q(table)} BEGIN {mark} END")
 
 
+def uninstall(connection) -> None:
+    """Drop every mark trigger (when the marks table is migrated away)."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT DISTINCT trigger_name, event_object_table FROM information_schema.triggers "
+                           "WHERE trigger_name LIKE 'dashboards_mark_%%'")
+            for name, table in cursor.fetchall():
+                cursor.execute(f"DROP TRIGGER IF EXISTS {q(name)} ON {q(table)}")
+            cursor.execute("DROP FUNCTION IF EXISTS dashboards_mark_change()")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'dashboards_mark_%'")
+            for (name,) in cursor.fetchall():
+                cursor.execute(f"DROP TRIGGER IF EXISTS {q(name)}")
+
+
 def installed_tables(connection) -> set[str]:
     """The tables that carry a mark trigger now (for the checks)."""
     with connection.cursor() as cursor:

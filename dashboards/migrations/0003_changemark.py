@@ -1,6 +1,13 @@
 from django.db import migrations, models
 
 
+def drop_triggers(apps, schema_editor):
+    """Going back: the mark triggers (installed after every migrate) go before their table."""
+    from dashboards import freshness
+
+    freshness.uninstall(schema_editor.connection)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -17,4 +24,5 @@ class Migration(migrations.Migration):
             ],
             options={"verbose_name": "数据变更标记", "verbose_name_plural": "数据变更标记"},
         ),
+        migrations.RunPython(migrations.RunPython.noop, drop_triggers),
     ]
