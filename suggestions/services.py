@@ -881,6 +881,17 @@ def _due_text(s: Suggestion) -> str:
 
 
 @transaction.atomic
+def _once_a_day(s, kind: str) -> None:
+    """催办 and 督办 at most once per item per :data:`CHASE_INTERVAL` (checked under the row lock
+    of the transition): a second press is refused with the time it may be pressed again."""
+    last = (SuggestionEvent.objects.filter(suggestion=s, action=kind, created_at__gt=_now() - CHASE_INTERVAL)
+            .order_by("-created_at").values_list("created_at", flat=True).first())
+    if last is not None:
+        again = timezone.localtime(last + CHASE_INTERVAL)
+        label = EventKind(kind).label
+        raise TransitionNotAllowed(f"该建议今天已{label}过,请于{again:%Y年%m月%d日 %H:%M}后再{label}。")
+
+
 def suggestion_chase(*, actor, suggestion, message: str = "", seen_state=None) -> Suggestion:
     """催办: presidium staff press whoever must act in the current stage
     (:func:`next_actor_users`, as the reminders do) with an urgent notice — inbox, and SMS / WeChat
@@ -891,12 +902,7 @@ def suggestion_chase(*, actor, suggestion, message: str = "", seen_state=None) -
     told = []
 
     def change(s):
-        last = (SuggestionEvent.objects.filter(suggestion=s, action=EventKind.CHASE,
-                                               created_at__gt=_now() - CHASE_INTERVAL)
-                .order_by("-created_at").values_list("created_at", flat=True).first())
-        if last is not None:
-            again = timezone.localtime(last + CHASE_INTERVAL)
-            raise TransitionNotAllowed(f"该建议今天已催办过,请于{again:%Y年%m月%d日 %H:%M}后再催办。")
+        _once_a_day(s, EventKind.CHASE)
         users = next_actor_users(s)
         told.extend(users)
         stage = workflow.STAGES[s.state]
@@ -917,12 +923,14 @@ def suggestion_supervise(*, actor, suggestion, note: str = "", seen_state=None) 
     """督办: the supervising leader (or the chair) of a key suggestion in handling issues a
     督办函 to the lead department: an internal 督办 row on the timeline, and an urgent notice to
     the lead department's handlers; the letter itself is :func:`suggestions.documents.supervision_letter`
-    (downloaded from the suggestion's page)."""
+    (downloaded from the suggestion's page). At most once per item per :data:`CHASE_INTERVAL`,
+    as 催办."""
     note = (note or "").strip()[:500]
 
     reply_due = []
 
     def change(s):
+        _once_a_day(s, EventKind.SUPERVISE)
         # The letter presses for the reply: the deadline of the cycle in handling.
         due = deadlines.current_reply_deadline(s) or s.deadline
         reply_due.append(f"答复期限{due:%Y年%m月%d日}" + ("(已逾期)" if due < _today() else ""))

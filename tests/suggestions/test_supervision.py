@@ -215,3 +215,15 @@ def test_letter_presses_a_rehandled_item_on_its_current_deadline(w, key):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert f"答复期限为{s.due_date.year}年{s.due_date.month}月{s.due_date.day}日" in text
     assert "第1次重新办理" in text
+
+
+def test_second_supervision_within_a_day_is_refused_and_writes_nothing(w, key):
+    services.suggestion_supervise(actor=w.vice, suggestion=key)
+    before = _counts(key)
+    with pytest.raises(TransitionNotAllowed, match="该建议今天已督办过,请于.*后再督办"):
+        services.suggestion_supervise(actor=w.chair, suggestion=key, note="再次督办")
+    assert _counts(key) == before
+    SuggestionEvent.objects.filter(suggestion=key, action=EventKind.SUPERVISE).update(
+        created_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=24, minutes=1))
+    services.suggestion_supervise(actor=w.chair, suggestion=key, note="再次督办")
+    assert SuggestionEvent.objects.filter(suggestion=key, action=EventKind.SUPERVISE).count() == 2
