@@ -338,6 +338,7 @@ class QueueFilterForm(forms.Form):
     overdue = forms.BooleanField(required=False)
     light = forms.ChoiceField(required=False, choices=[("", "全部"), ("red", "红灯"), ("yellow", "黄灯")])
     department = forms.RegexField(required=False, regex=r"^(none|\d{1,10})$")
+    township = forms.RegexField(required=False, regex=r"^\d{1,10}$")
 
 
 class ChaseForm(_ActionForm):

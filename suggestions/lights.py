@@ -147,6 +147,13 @@ class DepartmentLights:
     name: str
     red: int
     yellow: int
+    township_id: int | None = None  # set when the rows span several townships (the county viewer)
+
+    @property
+    def query(self) -> str:
+        """The work queue's filter for exactly the items this row counts."""
+        query = f"department={self.department_id or 'none'}"
+        return query + (f"&township={self.township_id}" if self.township_id else "")
 
 
 def department_counts(qs, horizons: Horizons) -> list[DepartmentLights]:
@@ -164,5 +171,5 @@ def department_counts(qs, horizons: Horizons) -> list[DepartmentLights]:
     found = [DepartmentLights(
         r["lead_department_id"],
         (r["township__name"] if several else "") + (r["lead_department__name"] or "未交办(待接单/派单)"),
-        r["red"], r["yellow"]) for r in rows]
+        r["red"], r["yellow"], r["township_id"] if several else None) for r in rows]
     return sorted(found, key=lambda d: (-d.red, -d.yellow, d.name))

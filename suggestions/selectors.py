@@ -60,10 +60,11 @@ def _list_qs(horizons: lights.Horizons | None = None) -> QuerySet:
 
 
 def work_queue(user, *, state: str = "", q: str = "", overdue: bool = False, light: str = "",
-               department: str = "", horizons: lights.Horizons | None = None) -> QuerySet:
+               department: str = "", township: str = "", horizons: lights.Horizons | None = None) -> QuerySet:
     """The staff work queue: their township's suggestions, open ones first by deadline.
     ``overdue`` (只看逾期) keeps the red ones; ``light`` ("red"/"yellow") one colour;
-    ``department`` a lead department's id ("none": not dispatched yet)."""
+    ``department`` a lead department's id ("none": not dispatched yet); ``township`` one
+    township's id (the county viewer's rows are per township)."""
     horizons = horizons or light_horizons()
     qs = scope_to_user(_list_qs(horizons), user)
     if state == "open":
@@ -78,6 +79,8 @@ def work_queue(user, *, state: str = "", q: str = "", overdue: bool = False, lig
         qs = qs.filter(lead_department__isnull=True)
     elif str(department).isdigit():
         qs = qs.filter(lead_department_id=int(department))
+    if str(township).isdigit():
+        qs = qs.filter(township_id=int(township))
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(code__iexact=q) | Q(content__icontains=q))
     return qs.order_by(F("due_date").asc(nulls_last=True), "-submitted_at")

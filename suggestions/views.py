@@ -65,7 +65,7 @@ def queue(request):
     horizons = selectors.light_horizons(today)
     qs = selectors.work_queue(request.user, state=state, q=data.get("q", ""), overdue=data.get("overdue", False),
                               light=data.get("light", ""), department=data.get("department", ""),
-                              horizons=horizons)
+                              township=data.get("township", ""), horizons=horizons)
     return render(request, "suggestions/portal/queue.html", {
         "page": _page(request, qs),
         "state": state,
@@ -73,6 +73,7 @@ def queue(request):
         "overdue": data.get("overdue", False),
         "light": data.get("light", ""),
         "department": data.get("department", ""),
+        "township": data.get("township", ""),
         "department_lights": selectors.light_counts_by_department(request.user, horizons),
         "supervised": list(selectors.supervised_by(request.user, horizons)[:20]),
         "states": [("open", "办理中(全部)")] + list(State.choices),

@@ -257,6 +257,23 @@ def test_county_viewer_counts_name_the_township(w):
         ("未交办(待接单/派单)", 1)]
 
 
+@pytest.mark.django_db
+def test_each_light_row_links_to_exactly_the_items_it_counts(w):
+    """The county viewer's rows are per township (a county department, or 未交办, appears once per
+    township): each row's filter lists exactly its count."""
+    for township in (w.a, w.a, w.b):
+        s = f.submitted(w, township=township, village=None, title=f"{township.name}的")
+        _due(s, TODAY - datetime.timedelta(days=1))
+    horizons = lights.Horizons.load(TODAY)
+    rows = selectors.light_counts_by_department(w.viewer, horizons)
+    assert sorted(d.red for d in rows) == [1, 2]
+    for d in rows:
+        params = dict(pair.split("=") for pair in d.query.split("&"))
+        listed = selectors.work_queue(w.viewer, state="open", light="red", horizons=horizons, **params)
+        assert listed.count() == d.red, (d.name, d.query)
+    assert selectors.light_counts_by_department(w.staff, horizons)[0].query == "department=none"
+
+
 def test_the_lights_partial_index_covers_exactly_the_lit_states():
     """The index behind the light counts is partial on the states with a deadline; models keep
     their own copy of the list (they cannot import the workflow)."""
