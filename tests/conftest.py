@@ -376,12 +376,54 @@ def poll(condition, timeout: float = 30.0, interval: float = 0.1):
         time.sleep(interval)
 
 
+class _TaskTracker:
+    """The ids of the tasks published (by this process) and finished (by the in-process worker)
+    while a ``real_worker`` runs."""
+
+    def __init__(self):
+        self.published: set[str] = set()
+        self.finished: set[str] = set()
+
+    def on_publish(self, headers=None, **kwargs):
+        if headers and headers.get("id"):
+            self.published.add(headers["id"])
+
+    def on_finish(self, task_id=None, **kwargs):
+        self.finished.add(task_id)
+
+
+_TASKS = _TaskTracker()
+
+
 @pytest.fixture
-def real_worker(transactional_db):
+def worker_settled(real_worker):
+    """``worker_settled()`` waits until the real worker has finished every task published since
+    it started (True), or 30 s pass (False): a test that sent a task twice asserts after both."""
+
+    def settled(timeout: float = 30.0) -> bool:
+        return bool(poll(lambda: _TASKS.published <= _TASKS.finished, timeout=timeout, interval=0.05))
+
+    return settled
+
+
+@pytest.fixture
+def real_worker(transactional_db, monkeypatch):
     """A real Celery worker (thread, solo pool) on the configured broker — kombu's filesystem
     transport by default, Redis when REDIS_URL is set — consuming a queue of its own, so a
     developer's running worker cannot take the test's messages. Yields the queue name."""
     from celery.contrib.testing.worker import start_worker
+    from kombu import Connection
+
+    # Celery's blocking loop (the filesystem transport has no event loop) waits up to 2 s for a
+    # message per cycle, and runs one more cycle after the stop flag: about 4 s of idle waiting
+    # at every stop. The worker's broker connection waits at most 0.1 s per call here instead
+    # (the filesystem transport then polls its folder every 0.1 s); the messages are the same.
+    drain_events = Connection.drain_events
+
+    def drain_briefly(self, timeout=None, **kwargs):
+        return drain_events(self, timeout=min(timeout, 0.1) if timeout else timeout, **kwargs)
+
+    monkeypatch.setattr(Connection, "drain_events", drain_briefly)
 
     if REQUIRE_SERVICES and not redis_available():
         pytest.fail("REQUIRE_SERVICES=1 but Redis is not reachable as the broker", pytrace=False)
@@ -398,6 +440,9 @@ def real_worker(transactional_db):
         connections.close_all()
 
     signals.task_postrun.connect(close_thread_connections, weak=False)
+    _TASKS.__init__()
+    signals.after_task_publish.connect(_TASKS.on_publish, weak=False)
+    signals.task_postrun.connect(_TASKS.on_finish, weak=False)
     previous_routes = celery_app.conf.task_routes
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_routes = {"*": {"queue": queue}}
@@ -410,4 +455,6 @@ def real_worker(transactional_db):
         celery_app.conf.task_routes = previous_routes
         celery_app.amqp.flush_routes()
         signals.task_postrun.disconnect(close_thread_connections)
+        signals.after_task_publish.disconnect(_TASKS.on_publish)
+        signals.task_postrun.disconnect(_TASKS.on_finish)
     
