@@ -300,6 +300,14 @@ def pytest_xdist_make_scheduler(config, log):
     return GroupedScheduling(config, log)
 
 
+# The sweeps over every admin form and every URL (15 and 10 s each; the other demo tests take a
+# second or less), longest first: the workers take them first among the demo tests.
+LONG_SHARED_TESTS = (
+    "tests/security/doors/test_admin_side_doors.py::test_admin_posts_change_only_what_change_allows",
+    "tests/security/doors/test_access_matrix.py::test_role_url_method_matrix",
+)
+
+
 def pytest_collection_modifyitems(config, items):
     """Run the tests sharing the demo county last, so its outer transaction (open from the first
     of them to the end of the session) never holds rows another test could see. Under xdist
@@ -317,6 +325,10 @@ def pytest_collection_modifyitems(config, items):
             )
     if shared:
         chosen = set(map(id, shared))
+        # Longest first among them, so the last test a worker takes is a short one.
+        shared.sort(key=lambda item: next(
+            (n for n, prefix in enumerate(LONG_SHARED_TESTS) if item.nodeid.startswith(prefix)),
+            len(LONG_SHARED_TESTS)))
         items[:] = [item for item in items if id(item) not in chosen] + shared
 
 
