@@ -332,6 +332,27 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if id(item) not in chosen] + shared
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """The shared Chromium (tests/browser.py) stops after the last of consecutive browser tests,
+    once the test's fixtures are torn down."""
+    try:
+        return (yield)
+    finally:
+        if item.get_closest_marker("browser") and (nextitem is None or not nextitem.get_closest_marker("browser")):
+            from tests.browser import SHARED
+
+            SHARED.stop()
+
+
+def pytest_sessionfinish(session):
+    import sys
+
+    browser = sys.modules.get("tests.browser")
+    if browser is not None:
+        browser.SHARED.stop()
+
+
 def pytest_runtest_setup(item):
     if item.get_closest_marker("postgres"):
         if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
