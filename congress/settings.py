@@ -129,6 +129,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Short queries only: PostgreSQL's JIT compiler costs 10-250 ms on a query its planner thinks
+    # large (seen on the dashboards at 1,000,000 suggestions) and saves nothing here. Behind a
+    # pooler that rejects startup options, set POSTGRES_OPTIONS="" and jit=off on the server.
+    if env.str("POSTGRES_OPTIONS", default="-c jit=off"):
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", env.str("POSTGRES_OPTIONS", default="-c jit=off"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker, results and cache when REDIS_URL is set ---------------------------------
@@ -150,6 +155,14 @@ else:
             "LOCATION": "django_cache",
         }
     }
+# Rendered dashboard sections, in each process's own memory: each process checks them against
+# the database's change marks before reuse (dashboards/freshness.py), so none serves a stale one.
+CACHES["dashboards"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "dashboards",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": env.int("DASHBOARD_SECTIONS_MAX", default=300)},
+}
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_DATA_DIR = VAR_DIR / "celery"
@@ -241,6 +254,11 @@ CELERY_BEAT_SCHEDULE["suggestions-reminder-sweep"] = {
 # suggestions: daily compaction of the figure counters (suggestions/counters.py; changes no number).
 CELERY_BEAT_SCHEDULE["suggestions-figure-counters-fold"] = {
     "task": "suggestions.figure_counters_fold",
+    "schedule": 24 * 3600,
+}
+# dashboards: daily pruning of the change marks older than a day (dashboards/freshness.py).
+CELERY_BEAT_SCHEDULE["dashboards-prune-change-marks"] = {
+    "task": "dashboards.prune_change_marks",
     "schedule": 24 * 3600,
 }
 

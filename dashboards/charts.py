@@ -31,7 +31,7 @@ def charts(*, townships: QuerySet, period: Period, today: datetime.date, overvie
         _states(overview.counted, period, received),
         _monthly(overview.counted, period),
         _departments(ids, period, today),
-        _duty(ids, period),
+        _duty(overview, period),
         _compliance(overview),
         _receptions(overview, period),
     ]
@@ -78,8 +78,10 @@ def _departments(ids, period, today):
          for n, f in rows])
 
 
-def _duty(ids, period):
-    counts = selectors.duty_distribution(ids, period.year)
+def _duty(overview, period):
+    counts = [0] * len(selectors.DUTY_BUCKETS)  # summed from the table's rows (no second query)
+    for row in overview.rows:
+        counts = [a + b for a, b in zip(counts, row.get("_duty_buckets") or [0] * len(counts))]
     buckets = selectors.DUTY_BUCKETS
     return _chart("duty", f"{period.year}年在任代表履职记录分布(人数)", {
         "tooltip": {}, "grid": {"left": 40, "right": 10},

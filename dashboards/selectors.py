@@ -134,15 +134,10 @@ def _active_deputies(township_ids) -> QuerySet:
 
 
 def _add_deputies(rows, ids, period: Period) -> None:
-    for r in _active_deputies(ids).values("township_id").annotate(
-        n=Count("pk"),
-        with_records=Count(
-            "pk",
-            filter=Q(pk__in=DeputyYear.objects.filter(year=period.year, n__gt=0).values("deputy_id")),
-        ),
-    ).order_by():
-        rows[r["township_id"]]["deputies"] = r["n"]
-        rows[r["township_id"]]["no_records"] = r["n"] - r["with_records"]
+    for township_id, buckets in duty_buckets_by_township(ids, period.year).items():
+        rows[township_id]["deputies"] = sum(buckets)
+        rows[township_id]["no_records"] = buckets[0]  # bucket 0: no record in the year
+        rows[township_id]["_duty_buckets"] = buckets
     for r in (
         Mandate.objects.filter(status=MandateStatus.ACTIVE, deputy__township_id__in=ids)
         .values("deputy__township_id", "level").annotate(n=Count("deputy_id", distinct=True))
@@ -463,20 +458,33 @@ def staff_queue(user, township: Township, today) -> dict:
 DUTY_BUCKETS = [("0条", 0, 0), ("1-2条", 1, 2), ("3-5条", 3, 5), ("6-10条", 6, 10), ("10条以上", 11, 10**9)]
 
 
-def duty_distribution(ids, year: int) -> list[int]:
-    """Active deputies of these townships per bucket of their duty record count in ``year``,
-    from the counts kept by the triggers (bucketed by the database: two queries, a few rows)."""
-    from django.db.models import Case, IntegerField, Value, When
+def duty_buckets_by_township(ids, year: int) -> dict[int, list[int]]:
+    """{township_id: active deputies per bucket of their duty record count in ``year``}, from
+    the counts kept by the triggers (one row per deputy and year), bucketed by the database in
+    one query: the sum is the township's roster, the first bucket its deputies with no record.
+    The roster is the deputies app's own definition (``on_roster``), compiled into the query."""
+    from django.db import connection
 
-    bucket = Case(*[When(n__gte=low, n__lte=high, then=Value(i)) for i, (_, low, high) in enumerate(DUTY_BUCKETS)],
-                  default=Value(0), output_field=IntegerField())
-    active = _active_deputies(ids)
+    roster_sql, params = _active_deputies(ids).order_by().values("pk").query.sql_with_params()
+    n = "COALESCE(y.n, 0)"
+    bucket = "CASE " + " ".join(f"WHEN {n} BETWEEN {low} AND {high} THEN {i}"
+                                for i, (_, low, high) in enumerate(DUTY_BUCKETS)) + " ELSE 0 END"
+    result: dict[int, list[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.township_id, {bucket}, COUNT(*) FROM {Deputy._meta.db_table} d "
+            f"LEFT JOIN {DeputyYear._meta.db_table} y ON y.deputy_id = d.id AND y.year = %s "
+            f"WHERE d.id IN ({roster_sql}) GROUP BY 1, 2", [year, *params])
+        for township_id, b, c in cursor.fetchall():
+            result.setdefault(township_id, [0] * len(DUTY_BUCKETS))[b] += c
+    return result
+
+
+def duty_distribution(ids, year: int) -> list[int]:
+    """Active deputies of these townships per bucket of their duty record count in ``year``."""
     counts = [0] * len(DUTY_BUCKETS)
-    rows = (DeputyYear.objects.filter(year=year, deputy_id__in=active.values("pk")).annotate(_b=bucket)
-            .values("_b").annotate(c=Count("pk")).order_by())
-    for row in rows:
-        counts[row["_b"]] += row["c"]
-    counts[0] += active.count() - sum(counts)  # no row (or 0): no record this year
+    for buckets in duty_buckets_by_township(ids, year).values():
+        counts = [a + b for a, b in zip(counts, buckets)]
     return counts
 
 
@@ -485,7 +493,7 @@ def department_figures(ids, period: Period, today) -> list[tuple[str, object]]:
     from congress.models import Department
 
     by_department = suggestion_selectors.figures_by_department(
-        townships=ids, date_from=period.date_from, date_to=period.date_to, today=today, stage_days=False)
+        townships=ids, date_from=period.date_from, date_to=period.date_to, today=today, stage_days=False, top=15)
     names = {
         d.pk: d.name if d.township_id is None or len(ids) == 1 else f"{d.township.name}{d.name}"
         for d in Department.objects.filter(pk__in=[k for k in by_department if k]).select_related("township")

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -18,7 +19,7 @@ from congress.workdays import missing_calendar_years
 from deputies.models import Deputy, DutyRecord
 from liaison_stations.models import Station
 
-from . import export_kinds, selectors
+from . import export_kinds, freshness, selectors
 from .annex import annex_docx
 from .definitions import figure_definitions
 from .exports import DOCX, XLSX, attachment, xlsx_bytes
@@ -80,6 +81,9 @@ def _quarter_table(overview):
     return headers, rows
 
 
+COUNTY_EXPORTS = ("overview", "stages", "quarters")
+
+
 @login_required
 @require_safe
 def county(request):
@@ -88,9 +92,33 @@ def county(request):
     today = timezone.localdate()
     period = Period.from_query(request.GET, today)
     county_obj = _user_county(request.user, request.GET.get("county"))
+    export = request.GET.get("export") or ""
+    if export in COUNTY_EXPORTS or export.startswith("chart-"):
+        return _county_export(county_obj, period, today, export)
+    sees_all = request.user.is_superuser or request.user.is_county_viewer
+
+    def build():
+        snap = selectors.dashboard(selectors.county_townships(county_obj), period, today=today)
+        for row in snap.overview.rows:
+            row["may_drill"] = sees_all or row["township"].pk == request.user.township_id
+        return render_to_string("dashboards/_county_sections.html", {
+            "period": period, "overview": snap.overview, "columns": selectors.COLUMNS, "charts": snap.charts,
+            "stages": snap.stages, "quarter_table": _quarter_table(snap.overview), "sees_all": sees_all,
+        }, request)
+
+    # The rendered sections are reused while no figure under them has changed (freshness).
+    viewer = "all" if sees_all else f"t{request.user.township_id or 0}"
+    sections = freshness.cached_section(f"county:{county_obj.pk}:{period.query}:{today}:{viewer}", build)
+    return render(request, "dashboards/county.html", {
+        "county": county_obj, "period": period, "sections": sections,
+        "years": range(today.year, today.year - 6, -1), "quarter_choices": QUARTER_CHOICES,
+        "missing_years": missing_calendar_years([today.year, today.year + 1]),
+    })
+
+
+def _county_export(county_obj, period, today, export):
     snap = selectors.dashboard(selectors.county_townships(county_obj), period, today=today)
     overview, chart_list, stages = snap.overview, snap.charts, snap.stages
-    export = request.GET.get("export")
     if export == "overview":
         headers, rows = _overview_table(overview)
         return attachment(xlsx_bytes(f"各乡镇工作情况({period.label})", headers, rows),
@@ -102,22 +130,10 @@ def county(request):
         headers, rows = _quarter_table(overview)
         return attachment(xlsx_bytes(f"会议与培训(按季度,{period.year}年)", headers, rows),
                           f"会议与培训-{period.year}年.xlsx", XLSX)
-    if export and export.startswith("chart-"):
-        chart = next((c for c in chart_list if f"chart-{c['id']}" == export), None)
-        if chart is None:
-            raise Http404
-        return attachment(xlsx_bytes(chart["title"], chart["headers"], chart["rows"]),
-                          f"{chart['title']}.xlsx", XLSX)
-    sees_all = request.user.is_superuser or request.user.is_county_viewer
-    for row in overview.rows:
-        row["may_drill"] = sees_all or row["township"].pk == request.user.township_id
-    return render(request, "dashboards/county.html", {
-        "county": county_obj, "period": period, "overview": overview, "columns": selectors.COLUMNS,
-        "charts": chart_list, "stages": stages, 
-        "years": range(today.year, today.year - 6, -1), "quarter_table": _quarter_table(overview),
-        "quarter_choices": QUARTER_CHOICES,
-        "missing_years": missing_calendar_years([today.year, today.year + 1]),
-    })
+    chart = next((c for c in chart_list if f"chart-{c['id']}" == export), None)
+    if chart is None:
+        raise Http404
+    return attachment(xlsx_bytes(chart["title"], chart["headers"], chart["rows"]), f"{chart['title']}.xlsx", XLSX)
 
 
 @login_required
@@ -128,15 +144,42 @@ def my_township(request):
     return redirect("dashboards:township", slug=request.user.township.slug)
 
 
+TOWNSHIP_EXPORTS = ("overview", "stages", "stations")
+
+
 @login_required
 @require_safe
 def township(request, slug):
     township = _township_for(request.user, slug)
     today = timezone.localdate()
     period = Period.from_query(request.GET, today)
+    export = request.GET.get("export") or ""
+    if export in TOWNSHIP_EXPORTS or export.startswith("chart-"):
+        return _township_export(township, period, today, export)
+
+    def build():
+        snap = selectors.dashboard(Township.objects.filter(pk=township.pk), period, today=today)
+        return render_to_string("dashboards/_township_sections.html", {
+            "township": township, "period": period, "overview": snap.overview, "row": snap.overview.rows[0],
+            "columns": selectors.COLUMNS,
+            "charts": snap.charts, "drill": selectors.township_drilldown(township, period),
+            "quarters": snap.overview.quarters[township.pk], "stages": snap.stages,
+        }, request)
+
+    # The rendered sections are reused while no figure under them has changed (freshness); the
+    # staff's own queue above them is read on every load.
+    sections = freshness.cached_section(f"township:{township.pk}:{period.query}:{today}", build)
+    queue = selectors.staff_queue(request.user, township, today) if request.user.township_id == township.pk else None
+    return render(request, "dashboards/township.html", {
+        "township": township, "period": period, "sections": sections, "queue": queue,
+        "years": range(today.year, today.year - 6, -1), "quarter_choices": QUARTER_CHOICES,
+        "missing_years": missing_calendar_years([today.year, today.year + 1]),
+    })
+
+
+def _township_export(township, period, today, export):
     snap = selectors.dashboard(Township.objects.filter(pk=township.pk), period, today=today)
     overview, chart_list, stages = snap.overview, snap.charts, snap.stages
-    export = request.GET.get("export")
     if export == "overview":
         headers, rows = _overview_table(overview)
         return attachment(xlsx_bytes(f"{township.name}工作情况({period.label})", headers, rows[:-1]),
@@ -144,28 +187,19 @@ def township(request, slug):
     if export == "stages":
         return attachment(xlsx_bytes(f"{township.name}建议办理各环节平均用时({period.label})", [s[0] for s in stages],
                                      [[s[1] for s in stages]]), f"{township.name}各环节平均用时-{period.label}.xlsx", XLSX)
-    drill = selectors.township_drilldown(township, period)
     if export == "stations":
+        drill = selectors.township_drilldown(township, period)
         headers = ["联络站(点)", "类型", "进站代表", "标准", "达标条目", "应达标条目", "已开展接待"]
         rows = [[s.name, s.get_kind_display(), s.deputy_count,
                  s.standard_set.name if s.standard_set_id else "未指定标准",
                  s.item_checked, s.item_total, s.held] for s in drill["stations"]]
         return attachment(xlsx_bytes(f"{township.name}联络站(点)({period.label})", headers, rows),
                           f"{township.name}联络站-{period.label}.xlsx", XLSX)
-    if export and export.startswith("chart-"):
-        chart = next((c for c in chart_list if f"chart-{c['id']}" == export), None)
-        if chart is None:
-            raise Http404
-        return attachment(xlsx_bytes(chart["title"], chart["headers"], chart["rows"]),
-                          f"{township.name}{chart['title']}.xlsx", XLSX)
-    queue = selectors.staff_queue(request.user, township, today) if request.user.township_id == township.pk else None
-    return render(request, "dashboards/township.html", {
-        "township": township, "period": period, "overview": overview, "row": overview.rows[0],
-        "columns": selectors.COLUMNS, "charts": chart_list, "drill": drill, "queue": queue,
-        "quarters": overview.quarters[township.pk], "years": range(today.year, today.year - 6, -1),
-        "quarter_choices": QUARTER_CHOICES, "stages": stages, 
-        "missing_years": missing_calendar_years([today.year, today.year + 1]),
-    })
+    chart = next((c for c in chart_list if f"chart-{c['id']}" == export), None)
+    if chart is None:
+        raise Http404
+    return attachment(xlsx_bytes(chart["title"], chart["headers"], chart["rows"]),
+                      f"{township.name}{chart['title']}.xlsx", XLSX)
 
 
 @login_required

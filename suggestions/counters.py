@@ -258,7 +258,7 @@ def _period_q(date_from, date_to) -> Q:
 
 
 def _rows(*, townships=None, department=None, by_department=False, date_from=None, date_to=None, today=None,
-          keys=None):
+          keys=None, departments=None):
     if not _aligned(date_from, date_to):
         raise ValueError("counters are kept by month: a period must be whole months")
     today = today or timezone.localdate()
@@ -267,6 +267,8 @@ def _rows(*, townships=None, department=None, by_department=False, date_from=Non
         qs = qs.filter(township_id__in=list(townships))
     if department is not None:
         qs = qs.filter(department_id=getattr(department, "pk", department))
+    elif departments is not None:
+        qs = qs.filter(department_id__in=list(departments))
     elif by_department:
         qs = qs.exclude(department_id=TOTAL)
     else:
@@ -289,14 +291,25 @@ def _figures(sums: dict) -> figures.Figures:
     return f
 
 
+def top_departments(*, townships=None, date_from=None, date_to=None, today=None, key: str = "dispatched",
+                    limit: int = 15) -> list[int]:
+    """The ``limit`` lead departments with the largest count figure ``key`` in the period (ties by
+    id), largest first: one query over the departments' rows of that one key."""
+    qs = _rows(townships=townships, by_department=True, date_from=date_from, date_to=date_to, today=today,
+               keys=[key])
+    rows = qs.values("department_id").annotate(n=Sum("value")).filter(n__gt=0).order_by("-n", "department_id")
+    return [row["department_id"] for row in rows[:limit]]
+
+
 def compute(group: str | None = None, *, townships=None, department=None, date_from=None, date_to=None,
-            today=None, stage_days: bool = True) -> dict:
+            today=None, stage_days: bool = True, departments=None) -> dict:
     """Like :func:`suggestions.figures.compute` (population "all", whole months) from the
-    counters: one query over at most townships × departments × months × keys rows."""
+    counters: one query over at most townships × departments × months × keys rows
+    (``departments``: only these lead departments, grouped by department)."""
     by_department = group == "lead_department_id"
     column = {"township_id": "township_id", "lead_department_id": "department_id", None: None}[group]
     qs = _rows(townships=townships, department=department, by_department=by_department, date_from=date_from,
-               date_to=date_to, today=today)
+               date_to=date_to, today=today, departments=departments if by_department else None)
     if not stage_days:
         qs = qs.exclude(key__startswith="stage_")
     fields = [column, "key"] if column else ["key"]

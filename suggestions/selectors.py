@@ -216,13 +216,24 @@ def figures_by_township(*, townships=None, population: str = "all", date_from=No
 
 
 def figures_by_department(*, townships=None, date_from=None, date_to=None, today=None,
-                          stage_days=True) -> dict[int, Figures]:
-    """{lead_department_id: Figures}."""
+                          stage_days=True, top: int | None = None) -> dict[int, Figures]:
+    """{lead_department_id: Figures}; ``top``: only the departments with most suggestions
+    dispatched in the period (at most that many, with at least one)."""
     if _counted("all", date_from, date_to):
+        departments = None
+        if top is not None:
+            departments = counters.top_departments(townships=townships, date_from=date_from, date_to=date_to,
+                                                   today=today, limit=top)
+            if not departments:
+                return {}
         return counters.compute("lead_department_id", townships=townships, date_from=date_from,
-                                date_to=date_to, today=today, stage_days=stage_days)
-    return figures.compute("lead_department_id", townships=townships, date_from=date_from,
-                           date_to=date_to, today=today, stage_days=stage_days)
+                                date_to=date_to, today=today, stage_days=stage_days, departments=departments)
+    by_department = figures.compute("lead_department_id", townships=townships, date_from=date_from,
+                                    date_to=date_to, today=today, stage_days=stage_days)
+    if top is not None:
+        ranked = sorted((k for k, f in by_department.items() if k and f.dispatched), key=lambda k: (-by_department[k].dispatched, k))
+        by_department = {k: by_department[k] for k in ranked[:top]}
+    return by_department
 
 
 def state_counts(*, townships=None, date_from=None, date_to=None) -> dict[str, int]:

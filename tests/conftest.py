@@ -376,6 +376,10 @@ def _fast_and_eager(settings):
     from congress.sms import LocmemSmsBackend
 
     LocmemSmsBackend.outbox = []
+    # Dashboard sections a previous test rendered from data it then rolled back (freshness).
+    from django.core.cache import caches
+
+    caches["dashboards"].clear()
     previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
