@@ -76,6 +76,7 @@ def _migrate_from_template(call_command):
             return call_command(name, *args, **options)
         template = TEMPLATE_DIR / f"{migrations_fingerprint()}.sqlite3"
         connection.ensure_connection()
+        _wait_for_template_builder(template)
         if template.exists():
             source = sqlite3.connect(template)
             try:
@@ -98,6 +99,110 @@ def _migrate_from_template(call_command):
         return result
 
     return wrapped
+
+
+# On a fresh checkout every xdist worker would migrate on its own, at the same time. Instead the
+# controller (idle until the workers have collected) starts one process that migrates an
+# in-memory database and keeps it as the template, while the workers collect the tests; a worker
+# that needs the template waits for that process (a marker file names it), then restores it, or
+# migrates itself if the builder failed.
+
+BUILD_TEMPLATE = """
+import os, sqlite3, sys
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+template, partial = sys.argv[1], sys.argv[2]
+call_command("migrate", run_syncdb=True, verbosity=0, interactive=False)
+target = sqlite3.connect(partial)
+try:
+    connection.connection.backup(target)
+finally:
+    target.close()
+os.replace(partial, template)
+for stale in os.listdir(os.path.dirname(template)):
+    path = os.path.join(os.path.dirname(template), stale)
+    if stale.endswith(".sqlite3") and path != template:
+        os.unlink(path)
+"""
+
+
+def _builder_marker(template: Path) -> Path:
+    return template.with_suffix(".building")
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"  # a zombie has finished
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return False
+        return True
+
+
+def _wait_for_template_builder(template: Path, timeout: float = 600.0) -> None:
+    marker = _builder_marker(template)
+    deadline = time.monotonic() + timeout
+    while not template.exists() and time.monotonic() < deadline:
+        try:
+            pid = int(marker.read_text())
+        except (FileNotFoundError, ValueError):
+            return
+        if not _process_alive(pid):
+            return
+        time.sleep(0.1)
+
+
+def _start_template_builder(config):
+    """In the controller of an xdist run on SQLite, when no template exists: build it in the
+    background (see above). Returns the process, or None."""
+    import subprocess
+    import sys
+
+    if hasattr(config, "workerinput") or not isinstance(config.getoption("numprocesses", None), int):
+        return None
+    if (config.getoption("numprocesses") < 1 or config.getoption("nomigrations", False)
+            or os.environ.get("TEST_DB_TEMPLATE", "1") == "0"
+            or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"):
+        return None
+    template = TEMPLATE_DIR / f"{migrations_fingerprint()}.sqlite3"
+    if template.exists():
+        return None
+    TEMPLATE_DIR.mkdir(parents=True, exist_ok=True)
+    partial = TEMPLATE_DIR / f"{template.stem}.{os.getpid()}.build.partial"
+    env = {**os.environ, "DATABASE_URL": "sqlite://:memory:",
+           "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "congress.settings")}
+    process = subprocess.Popen([sys.executable, "-c", BUILD_TEMPLATE, str(template), str(partial)],
+                               cwd=settings.BASE_DIR, env=env, stdin=subprocess.DEVNULL)
+    marker = _builder_marker(template)
+    marker.with_suffix(".tmp").write_text(str(process.pid))
+    os.replace(marker.with_suffix(".tmp"), marker)
+    process.template = template
+    process.partial = partial
+    return process
+
+
+def _finish_template_builder(process) -> None:
+    if process.poll() is None:
+        process.terminate()
+        process.wait()
+    _builder_marker(process.template).unlink(missing_ok=True)
+    process.partial.unlink(missing_ok=True)
+
+
+def pytest_configure(config):
+    config._template_builder = _start_template_builder(config)
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "_template_builder", None) is not None:
+        _finish_template_builder(config._template_builder)
 
 
 def _migrate_postgres_from_template(connection, migrate):
