@@ -38,6 +38,10 @@ OPEN_STATES = (
     State.REPLIED, State.EVALUATED,
 )
 FINAL_STATES = (State.CLOSED, State.WITHDRAWN, State.REJECTED)
+# The states whose stage has a deadline (suggestions.lights.LIT_STATES), for a partial index.
+LIT_INDEX_STATES = (
+    State.SUBMITTED, State.CLAIMED, State.PRESENTED, State.DISPATCHED, State.IN_PROGRESS, State.REPLIED,
+)
 
 
 class EventKind(models.TextChoices):
@@ -303,6 +307,12 @@ class Suggestion(TownshipScopedModel):
             # nearest deadline, newest) has PostgreSQL-only indexes: migration 0010.
             models.Index(fields=["township", "due_date", "-submitted_at"], name="suggestion_township_queue"),
             models.Index(fields=["-submitted_at", "-id"], name="suggestion_recent"),
+            # The red and yellow lights of a township's items in a stage with a deadline (the
+            # staff's 待我处理 counts and the per-department light table): read from the index
+            # alone on PostgreSQL. The states are suggestions.lights.LIT_STATES (a test keeps
+            # them equal; models cannot import the workflow).
+            models.Index(fields=["township", "due_date"], include=["lead_department"],
+                         condition=Q(state__in=LIT_INDEX_STATES), name="suggestion_lit_due"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -255,3 +255,14 @@ def test_county_viewer_counts_name_the_township(w):
         ("甲镇未交办(待接单/派单)", 1, 0), ("乙镇未交办(待接单/派单)", 1, 0)}
     assert [(d.name, d.red) for d in selectors.light_counts_by_department(w.staff, lights.Horizons.load(TODAY))] == [
         ("未交办(待接单/派单)", 1)]
+
+
+def test_the_lights_partial_index_covers_exactly_the_lit_states():
+    """The index behind the light counts is partial on the states with a deadline; models keep
+    their own copy of the list (they cannot import the workflow)."""
+    from suggestions.lights import LIT_STATES
+    from suggestions.models import LIT_INDEX_STATES, Suggestion
+
+    assert set(LIT_INDEX_STATES) == set(LIT_STATES)
+    index = next(i for i in Suggestion._meta.indexes if i.name == "suggestion_lit_due")
+    assert set(dict(index.condition.children)["state__in"]) == set(LIT_STATES)
