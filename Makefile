@@ -20,9 +20,11 @@ run: setup
 # (rebuilt whenever a migration changes), so later runs skip the ~30 s of migrations.
 # TEST_WORKERS pytest-xdist processes (one per core, at most 4; TEST_WORKERS=0 runs in this
 # process): each has its own test database and demo county; the browser tests form one group.
+# PYTHONDONTWRITEBYTECODE is cleared for the run: with it set (as some images do) every worker
+# compiles the project and re-rewrites every test module's asserts on every run (≈ 4 s each).
 TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses=4 --dist loadgroup --durations=25 --durations-min=0.5 $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses=4 --dist loadgroup --durations=25 --durations-min=0.5 $(PYTEST_ARGS)
 
 install: $(STAMP)
 

@@ -324,7 +324,8 @@ def _make_supervision(ctx, rng, township, roster, actor) -> int:
             activity.satisfied_count, activity.basically_satisfied_count = satisfied, basic
             activity.unsatisfied_count = voters - satisfied - basic
             activity.save(update_fields=["satisfied_count", "basically_satisfied_count", "unsatisfied_count"])
-        available = [d for d in roster if d.pk not in away_deputy_ids(township)]
+        away = away_deputy_ids(township)
+        available = [d for d in roster if d.pk not in away]
         if available:
             activity.participants.set(rng.sample(available, min(len(available), rng.randint(6, 10))))
         if done:

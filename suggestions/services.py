@@ -55,6 +55,7 @@ from .workflow import STALE_MESSAGE, TransitionNotAllowed
 
 
 _CLOCK: ContextVar[datetime.datetime | None] = ContextVar("suggestions_clock", default=None)
+_COUNTERS_DEFERRED: ContextVar[bool] = ContextVar("suggestions_counters_deferred", default=False)
 
 
 def _now() -> datetime.datetime:
@@ -74,6 +75,29 @@ def backdated(moment: datetime.datetime):
         yield
     finally:
         _CLOCK.reset(token)
+
+
+@contextmanager
+def figure_counters_deferred():
+    """Bulk writes through these services (the demo): the figure counters are not moved per
+    action but recounted once (:func:`figure_counters_rebuild`) when the block ends without an
+    error. The counters come out the same as if each action had moved them."""
+    token = _COUNTERS_DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _COUNTERS_DEFERRED.reset(token)
+    figure_counters_rebuild()
+
+
+def _memberships(suggestion_id: int) -> dict | None:
+    """The suggestion's counter cells, or None while the counters are deferred."""
+    return None if _COUNTERS_DEFERRED.get() else counters.memberships(suggestion_id)
+
+
+def _count(before: dict | None, suggestion_id: int) -> None:
+    if before is not None:
+        counters.apply(before, counters.memberships(suggestion_id))
 
 
 def _calendar(start: datetime.date) -> WorkCalendar:
@@ -257,7 +281,7 @@ def _transition(action: str, *, actor, suggestion, seen_state=None, change=None,
     write the timeline row and schedule the notices."""
     spec = workflow.ACTIONS[action]
     s = _lock(suggestion.pk)
-    before = counters.memberships(s.pk)
+    before = _memberships(s.pk)
     if by_citizen_refusal:
         if s.state not in spec.sources:
             raise TransitionNotAllowed(by_citizen_refusal)
@@ -275,7 +299,7 @@ def _transition(action: str, *, actor, suggestion, seen_state=None, change=None,
         s.save(update_fields=fields)
     _record(s, spec, actor=actor, from_state=old, note=step.note, internal_note=step.internal_note,
             notice_body=step.notice_body)
-    counters.apply(before, counters.memberships(s.pk))
+    _count(before, s.pk)
     return s
 
 
@@ -286,7 +310,8 @@ def _start(suggestion: Suggestion, action: str, *, actor, note: str) -> Suggesti
     suggestion.original_title, suggestion.original_content = suggestion.title, suggestion.content
     _apply(suggestion, spec, set())
     suggestion.save()
-    counters.apply({}, counters.memberships(suggestion.pk))
+    if not _COUNTERS_DEFERRED.get():
+        counters.apply({}, counters.memberships(suggestion.pk))
     _record(suggestion, spec, actor=actor, from_state="", note=note)
     return suggestion
 
@@ -838,9 +863,9 @@ def suggestion_citizen_rate(*, suggestion, rating: str, comment: str = "") -> Su
         raise TransitionNotAllowed(deadlines.late_rating_message(s))
     s.citizen_rating = rating
     s.citizen_comment = (comment or "").strip()
-    before = counters.memberships(s.pk)
+    before = _memberships(s.pk)
     s.save(update_fields=["citizen_rating", "citizen_comment"])
-    counters.apply(before, counters.memberships(s.pk))
+    _count(before, s.pk)
     _event(s, actor=None, action=EventKind.CITIZEN_RATE, from_state=s.state, to_state=s.state,
            note=f"群众评价:{Rating(rating).label}")
     return s

@@ -76,6 +76,7 @@ def _migrate_from_template(call_command):
             return call_command(name, *args, **options)
         template = TEMPLATE_DIR / f"{migrations_fingerprint()}.sqlite3"
         connection.ensure_connection()
+        _wait_for_template_builder(template)
         if template.exists():
             source = sqlite3.connect(template)
             try:
@@ -98,6 +99,110 @@ def _migrate_from_template(call_command):
         return result
 
     return wrapped
+
+
+# On a fresh checkout every xdist worker would migrate on its own, at the same time. Instead the
+# controller (idle until the workers have collected) starts one process that migrates an
+# in-memory database and keeps it as the template, while the workers collect the tests; a worker
+# that needs the template waits for that process (a marker file names it), then restores it, or
+# migrates itself if the builder failed.
+
+BUILD_TEMPLATE = """
+import os, sqlite3, sys
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+template, partial = sys.argv[1], sys.argv[2]
+call_command("migrate", run_syncdb=True, verbosity=0, interactive=False)
+target = sqlite3.connect(partial)
+try:
+    connection.connection.backup(target)
+finally:
+    target.close()
+os.replace(partial, template)
+for stale in os.listdir(os.path.dirname(template)):
+    path = os.path.join(os.path.dirname(template), stale)
+    if stale.endswith(".sqlite3") and path != template:
+        os.unlink(path)
+"""
+
+
+def _builder_marker(template: Path) -> Path:
+    return template.with_suffix(".building")
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"  # a zombie has finished
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return False
+        return True
+
+
+def _wait_for_template_builder(template: Path, timeout: float = 600.0) -> None:
+    marker = _builder_marker(template)
+    deadline = time.monotonic() + timeout
+    while not template.exists() and time.monotonic() < deadline:
+        try:
+            pid = int(marker.read_text())
+        except (FileNotFoundError, ValueError):
+            return
+        if not _process_alive(pid):
+            return
+        time.sleep(0.1)
+
+
+def _start_template_builder(config):
+    """In the controller of an xdist run on SQLite, when no template exists: build it in the
+    background (see above). Returns the process, or None."""
+    import subprocess
+    import sys
+
+    if hasattr(config, "workerinput") or not isinstance(config.getoption("numprocesses", None), int):
+        return None
+    if (config.getoption("numprocesses") < 1 or config.getoption("nomigrations", False)
+            or os.environ.get("TEST_DB_TEMPLATE", "1") == "0"
+            or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"):
+        return None
+    template = TEMPLATE_DIR / f"{migrations_fingerprint()}.sqlite3"
+    if template.exists():
+        return None
+    TEMPLATE_DIR.mkdir(parents=True, exist_ok=True)
+    partial = TEMPLATE_DIR / f"{template.stem}.{os.getpid()}.build.partial"
+    env = {**os.environ, "DATABASE_URL": "sqlite://:memory:",
+           "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "congress.settings")}
+    process = subprocess.Popen([sys.executable, "-c", BUILD_TEMPLATE, str(template), str(partial)],
+                               cwd=settings.BASE_DIR, env=env, stdin=subprocess.DEVNULL)
+    marker = _builder_marker(template)
+    marker.with_suffix(".tmp").write_text(str(process.pid))
+    os.replace(marker.with_suffix(".tmp"), marker)
+    process.template = template
+    process.partial = partial
+    return process
+
+
+def _finish_template_builder(process) -> None:
+    if process.poll() is None:
+        process.terminate()
+        process.wait()
+    _builder_marker(process.template).unlink(missing_ok=True)
+    process.partial.unlink(missing_ok=True)
+
+
+def pytest_configure(config):
+    config._template_builder = _start_template_builder(config)
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "_template_builder", None) is not None:
+        _finish_template_builder(config._template_builder)
 
 
 def _migrate_postgres_from_template(connection, migrate):
@@ -300,6 +405,14 @@ def pytest_xdist_make_scheduler(config, log):
     return GroupedScheduling(config, log)
 
 
+# The sweeps over every admin form and every URL (15 and 10 s each; the other demo tests take a
+# second or less), longest first: the workers take them first among the demo tests.
+LONG_SHARED_TESTS = (
+    "tests/security/doors/test_admin_side_doors.py::test_admin_posts_change_only_what_change_allows",
+    "tests/security/doors/test_access_matrix.py::test_role_url_method_matrix",
+)
+
+
 def pytest_collection_modifyitems(config, items):
     """Run the tests sharing the demo county last, so its outer transaction (open from the first
     of them to the end of the session) never holds rows another test could see. Under xdist
@@ -317,7 +430,32 @@ def pytest_collection_modifyitems(config, items):
             )
     if shared:
         chosen = set(map(id, shared))
+        # Longest first among them, so the last test a worker takes is a short one.
+        shared.sort(key=lambda item: next(
+            (n for n, prefix in enumerate(LONG_SHARED_TESTS) if item.nodeid.startswith(prefix)),
+            len(LONG_SHARED_TESTS)))
         items[:] = [item for item in items if id(item) not in chosen] + shared
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """The shared Chromium (tests/browser.py) stops after the last of consecutive browser tests,
+    once the test's fixtures are torn down."""
+    try:
+        return (yield)
+    finally:
+        if item.get_closest_marker("browser") and (nextitem is None or not nextitem.get_closest_marker("browser")):
+            from tests.browser import SHARED
+
+            SHARED.stop()
+
+
+def pytest_sessionfinish(session):
+    import sys
+
+    browser = sys.modules.get("tests.browser")
+    if browser is not None:
+        browser.SHARED.stop()
 
 
 def pytest_runtest_setup(item):
@@ -380,12 +518,54 @@ def poll(condition, timeout: float = 30.0, interval: float = 0.1):
         time.sleep(interval)
 
 
+class _TaskTracker:
+    """The ids of the tasks published (by this process) and finished (by the in-process worker)
+    while a ``real_worker`` runs."""
+
+    def __init__(self):
+        self.published: set[str] = set()
+        self.finished: set[str] = set()
+
+    def on_publish(self, headers=None, **kwargs):
+        if headers and headers.get("id"):
+            self.published.add(headers["id"])
+
+    def on_finish(self, task_id=None, **kwargs):
+        self.finished.add(task_id)
+
+
+_TASKS = _TaskTracker()
+
+
 @pytest.fixture
-def real_worker(transactional_db):
+def worker_settled(real_worker):
+    """``worker_settled()`` waits until the real worker has finished every task published since
+    it started (True), or 30 s pass (False): a test that sent a task twice asserts after both."""
+
+    def settled(timeout: float = 30.0) -> bool:
+        return bool(poll(lambda: _TASKS.published <= _TASKS.finished, timeout=timeout, interval=0.05))
+
+    return settled
+
+
+@pytest.fixture
+def real_worker(transactional_db, monkeypatch):
     """A real Celery worker (thread, solo pool) on the configured broker — kombu's filesystem
     transport by default, Redis when REDIS_URL is set — consuming a queue of its own, so a
     developer's running worker cannot take the test's messages. Yields the queue name."""
     from celery.contrib.testing.worker import start_worker
+    from kombu import Connection
+
+    # Celery's blocking loop (the filesystem transport has no event loop) waits up to 2 s for a
+    # message per cycle, and runs one more cycle after the stop flag: about 4 s of idle waiting
+    # at every stop. The worker's broker connection waits at most 0.1 s per call here instead
+    # (the filesystem transport then polls its folder every 0.1 s); the messages are the same.
+    drain_events = Connection.drain_events
+
+    def drain_briefly(self, timeout=None, **kwargs):
+        return drain_events(self, timeout=min(timeout, 0.1) if timeout else timeout, **kwargs)
+
+    monkeypatch.setattr(Connection, "drain_events", drain_briefly)
 
     if REQUIRE_SERVICES and not redis_available():
         pytest.fail("REQUIRE_SERVICES=1 but Redis is not reachable as the broker", pytrace=False)
@@ -402,6 +582,9 @@ def real_worker(transactional_db):
         connections.close_all()
 
     signals.task_postrun.connect(close_thread_connections, weak=False)
+    _TASKS.__init__()
+    signals.after_task_publish.connect(_TASKS.on_publish, weak=False)
+    signals.task_postrun.connect(_TASKS.on_finish, weak=False)
     previous_routes = celery_app.conf.task_routes
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_routes = {"*": {"queue": queue}}
@@ -414,4 +597,6 @@ def real_worker(transactional_db):
         celery_app.conf.task_routes = previous_routes
         celery_app.amqp.flush_routes()
         signals.task_postrun.disconnect(close_thread_connections)
+        signals.after_task_publish.disconnect(_TASKS.on_publish)
+        signals.task_postrun.disconnect(_TASKS.on_finish)
     

@@ -141,9 +141,10 @@ class StationFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"第{n + 1}代表之家")
 
 
-def deputy_with_account(township, **kwargs) -> Deputy:
+def deputy_with_account(township, *, name=None, **kwargs) -> Deputy:
     """A town-level deputy of the current term who can log in to the portal."""
-    user = UserFactory(township=township, county=township.county, role=Role.DEPUTY)
+    user = UserFactory(township=township, county=township.county, role=Role.DEPUTY,
+                       **({"name": name} if name else {}))
     deputy = DeputyFactory(township=township, user=user, name=user.name, **kwargs)
     MandateFactory(deputy=deputy)
     return deputy

@@ -20,6 +20,10 @@ def _login(page, base, user):
 
 def test_htmx_and_bootstrap_load_only_where_used_and_charts_draw(live_server):
     hall = Hall(size=3, accounts=0)
+    # Made before the browser opens: once the attendance page polls, a write from this thread
+    # could meet the live server's read of the same table ("database table is locked" on
+    # SQLite's shared in-memory test database).
+    viewer = county_viewer_of(hall.township.county)
     with phone_page() as page:
         _login(page, live_server.url, hall.staff)
         page.goto(f"{live_server.url}/portal/")
@@ -40,7 +44,6 @@ def test_htmx_and_bootstrap_load_only_where_used_and_charts_draw(live_server):
                                  timeout=12_000):
             pass
 
-        viewer = county_viewer_of(hall.township.county)
         page.context.clear_cookies()
         _login(page, live_server.url, viewer)
         page.goto(f"{live_server.url}/dashboard/")

@@ -48,7 +48,8 @@ class Office:
         self.other_township = TownshipFactory(county=self.county, name="乙镇", slug="yi")
         TermFactory(township=self.other_township, number=6)
         self.other_staff = staff_of(self.other_township, username="staff_yi")
-        self.foreign_deputy = deputy_with_account(self.other_township, phone="13700003333")
+        # A name no generated name can repeat: tests look for it on this township's pages.
+        self.foreign_deputy = deputy_with_account(self.other_township, phone="13700003333", name="乙镇外乡代表")
 
     def add_deputy(self, *levels, district=None, **kwargs):
         deputy = DeputyFactory(

@@ -2,15 +2,13 @@
 in Debian's Chromium (phones for citizens, deputies, handlers and station admins; a desktop for
 staff and the county). Screenshots go to ``var/journeys/`` for review."""
 
-import os
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from tests.browser import CHROMIUM_ARGS
-from tests.conftest import CHROMIUM
+from tests.browser import SHARED, close_thread_connections, leave_and_close
 
 PASSWORD = "pw-for-tests-1"
 SHOTS = Path(settings.BASE_DIR) / "var" / "journeys"
@@ -62,33 +60,14 @@ class Browser:
 
 @contextmanager
 def chromium(base_url: str, journey: str):
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    """The journey's persons, each in a context of its own, in the shared Chromium."""
+    session = Browser(SHARED.get(), base_url, journey)
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            session = Browser(browser, base_url, journey)
-            try:
-                yield session
-            finally:
-                for context in session.contexts:
-                    try:
-                        for page in context.pages:
-                            page.goto("about:blank")
-                    except Exception:
-                        pass
-                    context.close()
-                browser.close()
+        yield session
     finally:
-        from django.db import connections
-
-        connections.close_all()
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+        for context in session.contexts:
+            leave_and_close(context)
+        close_thread_connections()
 
 
 @pytest.fixture

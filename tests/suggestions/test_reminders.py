@@ -2,7 +2,6 @@
 same time, retried), constant query count, and a real worker on the real broker."""
 
 import datetime
-import time
 
 import pytest
 from django.db import connection
@@ -131,7 +130,7 @@ def test_worker_start_sweeps_once_and_a_second_start_sends_nothing_more(w, djang
     assert Reminder.objects.filter(suggestion=s, kind="overdue").count() == 1
 
 
-def test_worker_start_sweep_runs_in_a_real_worker(real_worker, w):
+def test_worker_start_sweep_runs_in_a_real_worker(real_worker, worker_settled, w):
     from celery import signals
 
     s = f.in_progress(w)
@@ -140,7 +139,7 @@ def test_worker_start_sweep_runs_in_a_real_worker(real_worker, w):
     signals.worker_ready.send(sender=None)
     signals.worker_ready.send(sender=None)
     poll(lambda: Reminder.objects.filter(suggestion=s).count() >= 2)
-    time.sleep(1)  # let the second sweep finish too
+    assert worker_settled()  # the second sweep has finished too
     assert Reminder.objects.filter(suggestion=s, kind="overdue").count() == 1
     assert Notification.objects.filter(recipient=w.handler, title__startswith="【已逾期】").count() == 1
 
