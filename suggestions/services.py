@@ -905,7 +905,6 @@ def _due_text(s: Suggestion) -> str:
     return f"期限{s.due_date:%Y年%m月%d日}{late}"
 
 
-@transaction.atomic
 def _once_a_day(s, kind: str) -> None:
     """催办 and 督办 at most once per item per :data:`CHASE_INTERVAL` (checked under the row lock
     of the transition): a second press is refused with the time it may be pressed again."""
@@ -917,6 +916,7 @@ def _once_a_day(s, kind: str) -> None:
         raise TransitionNotAllowed(f"该建议今天已{label}过,请于{again:%Y年%m月%d日 %H:%M}后再{label}。")
 
 
+@transaction.atomic
 def suggestion_chase(*, actor, suggestion, message: str = "", seen_state=None) -> Suggestion:
     """催办: presidium staff press whoever must act in the current stage
     (:func:`next_actor_users`, as the reminders do) with an urgent notice — inbox, and SMS / WeChat
