@@ -72,18 +72,26 @@ def test_chase_outbox_rows_by_channel_and_template(w, django_capture_on_commit_c
     assert "人大办催办" in text and "承办中" in text
 
 
-def test_second_chase_within_a_day_is_refused_and_writes_nothing(w):
-    s = f.dispatched(w)
-    services.suggestion_chase(actor=w.staff, suggestion=s)
+@pytest.mark.parametrize("kind", [EventKind.CHASE, EventKind.SUPERVISE])
+def test_second_press_within_a_day_is_refused_and_writes_nothing(w, request, kind):
+    """催办 and 督办 alike: once per item per 24 hours, whoever presses."""
+    if kind == EventKind.CHASE:
+        s, first, again = f.dispatched(w), w.staff, w.chair
+        press = services.suggestion_chase
+    else:
+        s, first, again = request.getfixturevalue("key"), w.vice, w.chair
+        press = services.suggestion_supervise
+    label = EventKind(kind).label
+    press(actor=first, suggestion=s)
     before = _counts(s)
-    with pytest.raises(TransitionNotAllowed, match="该建议今天已催办过,请于.*后再催办"):
-        services.suggestion_chase(actor=w.chair, suggestion=s, message="再催")
+    with pytest.raises(TransitionNotAllowed, match=f"该建议今天已{label}过,请于.*后再{label}"):
+        press(actor=again, suggestion=s)
     assert _counts(s) == before
-    # A day later it may be chased again.
-    SuggestionEvent.objects.filter(suggestion=s, action=EventKind.CHASE).update(
+    # A day later it may be pressed again.
+    SuggestionEvent.objects.filter(suggestion=s, action=kind).update(
         created_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=24, minutes=1))
-    services.suggestion_chase(actor=w.chair, suggestion=s, message="再催")
-    assert SuggestionEvent.objects.filter(suggestion=s, action=EventKind.CHASE).count() == 2
+    press(actor=again, suggestion=s)
+    assert SuggestionEvent.objects.filter(suggestion=s, action=kind).count() == 2
 
 
 @pytest.mark.parametrize("who", ["handler", "deputy", "viewer", "other_staff", "station_admin"])
@@ -216,14 +224,3 @@ def test_letter_presses_a_rehandled_item_on_its_current_deadline(w, key):
     assert f"答复期限为{s.due_date.year}年{s.due_date.month}月{s.due_date.day}日" in text
     assert "第1次重新办理" in text
 
-
-def test_second_supervision_within_a_day_is_refused_and_writes_nothing(w, key):
-    services.suggestion_supervise(actor=w.vice, suggestion=key)
-    before = _counts(key)
-    with pytest.raises(TransitionNotAllowed, match="该建议今天已督办过,请于.*后再督办"):
-        services.suggestion_supervise(actor=w.chair, suggestion=key, note="再次督办")
-    assert _counts(key) == before
-    SuggestionEvent.objects.filter(suggestion=key, action=EventKind.SUPERVISE).update(
-        created_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=24, minutes=1))
-    services.suggestion_supervise(actor=w.chair, suggestion=key, note="再次督办")
-    assert SuggestionEvent.objects.filter(suggestion=key, action=EventKind.SUPERVISE).count() == 2
