@@ -3,6 +3,7 @@
 service, a queryset update, raw SQL, or a transaction that was still running while the section
 was built — shows on the next load."""
 
+import datetime
 import re
 
 import pytest
@@ -159,3 +160,23 @@ def test_every_table_a_dashboard_reads_carries_a_mark_trigger(world, client):
             assert client.get(url).status_code == 200
         read = {t for q in ctx.captured_queries for t in re.findall(r'(?:FROM|JOIN) "([a-z0-9_]+)"', q["sql"])}
         assert read - outside <= installed, read - outside - installed
+
+
+def test_the_daily_prune_deletes_only_marks_older_than_a_day(db):
+    from dashboards.models import ChangeMark
+    from dashboards.tasks import prune_change_marks_task
+
+    now = timezone.now()
+    ChangeMark.objects.bulk_create([
+        ChangeMark(xid=10**12 + 1, marked_at=now - datetime.timedelta(days=1, minutes=1)),
+        ChangeMark(xid=10**12 + 2, marked_at=now - datetime.timedelta(hours=23)),
+    ])
+    assert prune_change_marks_task() == 1
+    assert set(ChangeMark.objects.filter(xid__gt=10**12).values_list("xid", flat=True)) == {10**12 + 2}
+
+
+@pytest.mark.postgres
+def test_postgresql_connections_run_without_jit(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

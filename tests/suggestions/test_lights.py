@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from congress.workdays import WorkCalendar
 from suggestions import lights, selectors
@@ -272,6 +273,18 @@ def test_each_light_row_links_to_exactly_the_items_it_counts(w):
         listed = selectors.work_queue(w.viewer, state="open", light="red", horizons=horizons, **params)
         assert listed.count() == d.red, (d.name, d.query)
     assert selectors.light_counts_by_department(w.staff, horizons)[0].query == "department=none"
+
+
+@pytest.mark.django_db
+def test_the_queue_page_keeps_a_rows_township_filter(w, client):
+    for township in (w.a, w.a, w.b):
+        s = f.submitted(w, township=township, village=None, title=f"{township.name}的事项")
+        _due(s, timezone.localdate() - datetime.timedelta(days=1))
+    client.force_login(w.viewer)
+    url = reverse("suggestions_portal:queue")
+    html = client.get(url, {"state": "open", "light": "red", "department": "none", "township": w.b.pk}).content.decode()
+    assert html.count("乙镇的事项") == 1 and "甲镇的事项" not in html
+    assert f'name="township" value="{w.b.pk}"' in html  # the search form keeps it
 
 
 def test_the_lights_partial_index_covers_exactly_the_lit_states():
